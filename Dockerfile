@@ -1,0 +1,24 @@
+# stm-bot: the same defaults as `make run` (SQLite under /app/data, polling).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY scheduler ./scheduler
+COPY storage ./storage
+COPY domain ./domain
+RUN pip install . \
+    && useradd --create-home --uid 10001 stm \
+    && mkdir -p /app/data \
+    && chown stm:stm /app/data
+
+USER stm
+VOLUME ["/app/data"]
+ENV DATABASE_URL=sqlite+aiosqlite:////app/data/stm.sqlite3
+CMD ["python", "-m", "bot"]

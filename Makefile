@@ -1,0 +1,30 @@
+# Two entry points a newcomer needs: `make run` and `make test`.
+# Everything installs into ./.venv from this repository's own files.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: install and run the bot (needs TELEGRAM_BOT_TOKEN; SQLite under ./data by default)
+run: $(STAMP)
+	$(BIN)/python -m bot
+
+## test: install and run the whole test suite, then the linters
+test: $(STAMP)
+	PTB_TIMEDELTA=1 $(BIN)/python -m pytest
+	$(MAKE) --no-print-directory lint
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

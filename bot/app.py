@@ -1,0 +1,90 @@
+"""Assemble and run the application; the only place that wires everything together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+
+from bot import menus
+from bot.clock import Clock, system_clock
+from bot.context import StmApplication, StmContext
+from bot.errors import on_error
+from bot.logs import configure_logging, install_redaction
+from bot.settings import Settings, SettingsError
+from handlers import choices, onboarding, roster, secretariats
+from handlers import settings as settings_handlers
+from storage import migrate
+from storage.db import Database, engine_of, make_engine, make_sessionmaker
+from storage.services import access
+
+log = logging.getLogger(__name__)
+
+
+def build_application(
+    settings: Settings, *, clock: Clock = system_clock, db: Database | None = None
+) -> StmApplication:
+    """The bot, ready to ``initialize``; tests build it exactly like production does.
+
+    ``db`` defaults to an engine on ``settings.database_url``; the schema is migrated in
+    ``post_init`` before the first update is handled.
+    """
+    install_redaction(settings.token)
+    database = db or make_sessionmaker(make_engine(settings.database_url))
+    application = (
+        ApplicationBuilder()
+        .application_class(
+            StmApplication, kwargs={"db": database, "clock": clock, "stm_settings": settings}
+        )
+        .token(settings.token)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(ContextTypes(context=StmContext))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    assert isinstance(application, StmApplication)
+    for module in (onboarding, secretariats, roster, settings_handlers):
+        application.add_handlers(module.HANDLERS)
+    # The catch-alls (choice buttons, stale buttons, unknown commands) go last.
+    application.add_handlers(choices.HANDLERS)
+    application.add_error_handler(on_error)  # type: ignore[arg-type]
+    return application
+
+
+async def _post_init(application: StmApplication) -> None:  # type: ignore[override]
+    engine = engine_of(application.db)
+    await migrate.upgrade(engine)
+    await menus.publish_defaults(application.bot, application.stm_settings.admins)
+    async with application.db() as session:
+        accounts = await access.linked_accounts(session)
+    admins = application.stm_settings.admins
+    for user_id, roles in accounts.items():
+        if user_id in admins:
+            roles = roles | {menus.Role.ADMIN}
+        await menus.publish_for(application.bot, user_id, roles)
+    log.info("ready as @%s", application.bot.username)
+
+
+async def _post_shutdown(application: StmApplication) -> None:  # type: ignore[override]
+    await engine_of(application.db).dispose()
+
+
+def main() -> None:
+    """``python -m bot`` / ``stm-bot``: polling until interrupted."""
+    try:
+        settings = Settings.from_env(os.environ, env_file=Path(".env"))
+    except SettingsError as exc:
+        print(f"stm-bot: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    configure_logging(settings)
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

@@ -1,0 +1,71 @@
+"""Typed application and context: ``context.db``, ``context.now()``, ``context.actor``.
+
+The database, the clock and the deployment settings live on a small ``Application``
+subclass instead of in ``bot_data`` string keys, so every handler and job reads them
+with types (PTB ``contexttypesbot.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.settings import Settings
+from domain.roles import Actor, Target
+from storage.db import Database
+
+
+class StmApplication(Application):  # type: ignore[type-arg]
+    """The PTB application plus what every update needs."""
+
+    def __init__(self, *, db: Database, clock: Clock, stm_settings: Settings, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.db = db
+        self.clock = clock
+        self.stm_settings = stm_settings
+
+
+class StmContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """One per update; ``actor`` and ``target`` are set by the guard (``bot.guards``)."""
+
+    def __init__(
+        self, application: StmApplication, chat_id: int | None = None, user_id: int | None = None
+    ):
+        super().__init__(application, chat_id=chat_id, user_id=user_id)  # type: ignore[arg-type]
+        self.actor: Actor | None = None
+        self.target: Target | None = None
+        self.chosen: int | None = None  # secretariat picked with a button, if any
+        self.replayed_args: str | None = None  # a parked command's text, on replay
+
+    @property
+    def app(self) -> StmApplication:
+        """The application, typed."""
+        application = self.application
+        assert isinstance(application, StmApplication)
+        return application
+
+    @property
+    def db(self) -> Database:
+        """Session factory: ``async with context.db.begin() as session`` is one unit of work."""
+        return self.app.db
+
+    @property
+    def settings(self) -> Settings:
+        """Deployment settings."""
+        return self.app.stm_settings
+
+    def now(self) -> datetime:
+        """Aware UTC now, from the injected clock."""
+        return self.app.clock()
+
+    def require_target(self) -> Target:
+        """The secretariat the guard resolved; a handler that needs one calls this."""
+        assert self.target is not None, "command is not guarded with a secretariat scope"
+        return self.target
+
+    def invitation_link(self, token: str) -> str:
+        """``https://t.me/<bot username>?start=<token>`` (commands.md)."""
+        return f"https://t.me/{self.bot.username}?start={token}"

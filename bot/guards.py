@@ -1,0 +1,94 @@
+"""Server-side authorization of every command, and "¿En cuál secretariado?".
+
+``@guarded("alta")`` checks the chat kind and the caller's roles against the contract
+matrix (``domain.roles``) before the handler runs, and finds the secretariat the command
+acts on. When several fit, the command is parked in the database and the caller gets
+one button per secretariat; the press replays the command with that choice, and the
+guard authorizes it again (a forged choice is refused like any other attempt).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot import buttons, messages
+from bot.context import StmContext
+from domain.roles import COMMANDS, Membership, resolve
+from storage.services import access, choices
+
+
+def command_text(update: Update, context: StmContext) -> str:
+    """What follows ``/command`` (line breaks kept), or the parked text on a replay."""
+    if context.replayed_args is not None:
+        return context.replayed_args
+    message = update.effective_message
+    text = message.text if message is not None and message.text else ""
+    parts = text.split(maxsplit=1)
+    return parts[1] if len(parts) > 1 and parts[0].startswith("/") else ""
+
+
+Handler = Callable[[Update, StmContext], Awaitable[None]]
+
+#: Guarded handlers by command name, so a secretariat choice can replay them.
+GUARDED: dict[str, Handler] = {}
+
+
+def guarded(name: str) -> Callable[[Handler], Handler]:
+    """Authorize ``/name`` per the contract before running the handler."""
+    spec = COMMANDS[name]
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapper(update: Update, context: StmContext) -> None:
+            chat, user = update.effective_chat, update.effective_user
+            if chat is None or user is None:
+                return
+            private = chat.type == ChatType.PRIVATE
+            async with context.db() as session:
+                context.actor = await access.load_actor(
+                    session, user.id, is_admin=user.id in context.settings.admins
+                )
+                group = None if private else await access.group_secretariat(session, chat.id)
+            outcome = resolve(
+                spec,
+                context.actor,
+                chat_is_private=private,
+                group_secretariat_id=group,
+                chosen=context.chosen,
+            )
+            if isinstance(outcome, list):
+                await _ask(update, context, name, outcome)
+                return
+            context.target = outcome
+            await handler(update, context)
+
+        GUARDED[name] = wrapper
+        return wrapper
+
+    return decorate
+
+
+async def _ask(update: Update, context: StmContext, name: str, options: list[Membership]) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    assert user is not None
+    async with context.db.begin() as session:
+        choice_id = await choices.ask(
+            session,
+            now=context.now(),
+            user_id=user.id,
+            chat_id=chat.id,
+            command=name,
+            args=command_text(update, context),
+        )
+    await messages.reply(
+        update,
+        context,
+        "common/choose_secretariat",
+        command=name,
+        reply_markup=buttons.secretariat_picker(choice_id, options),
+    )

@@ -1,0 +1,105 @@
+"""Deployment settings from the environment (and an optional ``.env``), validated once.
+
+A missing or malformed value is a one-line error and exit code 2 (``SettingsError``
+caught in ``bot.app.main``), never a traceback: the person starting the bot is a
+municipal IT officer, not a Python developer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_API_URL = "https://api.telegram.org"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/stm.sqlite3"
+_TOKEN = re.compile(r"[0-9]{3,20}:[A-Za-z0-9_-]{30,64}")
+_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class SettingsError(Exception):
+    """A setting that cannot be used; the message is the one line shown to the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the process needs to know about its deployment."""
+
+    token: str = field(repr=False)  # never printed, never logged
+    api_url: str = DEFAULT_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    admins: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+    invitation_ttl: timedelta = timedelta(days=7)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], env_file: Path | None = None) -> Settings:
+        """Read the environment; values in ``environ`` win over those in ``env_file``."""
+        values = dict(read_env_file(env_file)) if env_file is not None else {}
+        values.update(environ)
+        token = values.get("TELEGRAM_BOT_TOKEN", "").strip()
+        if not token:
+            raise SettingsError(
+                "Falta TELEGRAM_BOT_TOKEN: pon el token que te dio @BotFather "
+                "(export TELEGRAM_BOT_TOKEN=123456:ABC...)."
+            )
+        if not _TOKEN.fullmatch(token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN no tiene la forma de un token de @BotFather "
+                "(números, dos puntos y al menos 30 letras, números, _ o -)."
+            )
+        api_url = values.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
+        parts = urlsplit(api_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SettingsError(f"TELEGRAM_API_URL debe ser una URL http(s): {api_url!r}.")
+        database_url = values.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+        if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise SettingsError(
+                "DATABASE_URL debe empezar con sqlite+aiosqlite:// o postgresql+asyncpg://."
+            )
+        admins: set[int] = set()
+        for item in values.get("BOT_ADMINS", "").replace(";", ",").split(","):
+            if item.strip():
+                if not item.strip().isdigit():
+                    raise SettingsError(
+                        f"BOT_ADMINS debe ser una lista de ids numéricos separados por comas: "
+                        f"{item.strip()!r} no lo es."
+                    )
+                admins.add(int(item.strip()))
+        level = values.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if level not in _LEVELS:
+            raise SettingsError(f"LOG_LEVEL debe ser uno de {', '.join(_LEVELS)}.")
+        ttl_raw = values.get("INVITATION_TTL_DAYS", "7").strip() or "7"
+        if not ttl_raw.isdigit() or not 1 <= int(ttl_raw) <= 90:
+            raise SettingsError("INVITATION_TTL_DAYS debe ser un número de días entre 1 y 90.")
+        return cls(
+            token=token,
+            api_url=api_url.rstrip("/"),
+            database_url=database_url,
+            admins=frozenset(admins),
+            log_level=level,
+            invitation_ttl=timedelta(days=int(ttl_raw)),
+        )
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``KEY=value`` lines of a ``.env`` file; ``#`` comments and optional quotes.
+
+    Eight lines instead of a dependency: we need no interpolation or multi-line values.
+    """
+    if not path.is_file():
+        return {}
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values

@@ -1,0 +1,259 @@
+"""Refusals: the typed answers to bad input, rendered in Spanish in one place.
+
+A handler or service raises a ``Refusal`` and changes nothing (the unit of work rolls
+back); ``bot/errors.py`` renders ``templates/refusals/<snake_case_name>.html.j2`` with the
+refusal's fields, as a reply or as a button alert. The tree::
+
+    Refusal
+    ├── Usage                       wrong syntax for a command
+    ├── AccessRefusal
+    │   ├── NotAdmin                only BOT_ADMINS may create secretariats
+    │   ├── NotAMember              the caller holds no role in any secretariat
+    │   ├── NotYourRole             the caller's role may not use this command (R2)
+    │   ├── WrongChat               private-only command in a group, or the reverse
+    │   └── GroupNotLinked          a member command in a group that is no official channel
+    ├── RosterRefusal
+    │   ├── UnknownSector           no seat with that key (R1)
+    │   ├── SeatTaken               the seat already has a titular / substitute (R1)
+    │   ├── SeatExists              /asiento with a key already used
+    │   ├── InvalidSeatKey
+    │   ├── MissingName
+    │   ├── NameTooLong
+    │   ├── EntryNotFound
+    │   ├── EntryInactive
+    │   ├── EntryAlreadyLinked
+    │   ├── CannotRemoveFacilitator
+    │   ├── SecretariatExists
+    │   └── GroupLinkedElsewhere
+    ├── InvitationRefusal
+    │   ├── TokenUnknown
+    │   ├── TokenUsed
+    │   ├── TokenExpired
+    │   └── AccountAlreadyInSecretariat
+    ├── SettingRefusal
+    │   ├── UnknownSetting
+    │   ├── InvalidSettingValue
+    │   └── InvalidTerm
+    └── ButtonRefusal
+        ├── StaleButton             the button's object is gone, used or closed
+        └── NotYourButton           someone else's button
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+class Refusal(Exception):
+    """Base of every expected, user-caused failure; never logged as an error."""
+
+    @property
+    def template(self) -> str:
+        """Template path below ``templates/`` that renders this refusal."""
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
+        return f"refusals/{snake}.html.j2"
+
+    def context(self) -> dict[str, object]:
+        """Fields handed to the template."""
+        return dict(vars(self))
+
+
+@dataclass(eq=False)
+class Usage(Refusal):
+    """Wrong syntax: the answer shows the command's valid syntax."""
+
+    command: str
+
+
+class AccessRefusal(Refusal):
+    """The caller may not do this here."""
+
+
+@dataclass(eq=False)
+class NotAdmin(AccessRefusal):
+    """Only deployment operators (BOT_ADMINS) create secretariats."""
+
+    command: str = "nuevo_stm"
+
+
+@dataclass(eq=False)
+class NotAMember(AccessRefusal):
+    """The caller holds no role in any secretariat (or none in this group's)."""
+
+    command: str
+
+
+@dataclass(eq=False)
+class NotYourRole(AccessRefusal):
+    """The caller's role does not allow the command (R2: facilitator convenes, members vote)."""
+
+    command: str
+    allowed: list[str]
+
+
+@dataclass(eq=False)
+class WrongChat(AccessRefusal):
+    """A private-only command sent in a group, or a group-only one in private."""
+
+    command: str
+    where: str
+
+
+class GroupNotLinked(AccessRefusal):
+    """A member command in a group that is not any secretariat's official channel."""
+
+
+class RosterRefusal(Refusal):
+    """A roster change that would break R1–R3."""
+
+
+@dataclass(eq=False)
+class UnknownSector(RosterRefusal):
+    """No seat with that key in this secretariat (R1)."""
+
+    sector: str
+    valid: list[str]
+
+
+@dataclass(eq=False)
+class SeatTaken(RosterRefusal):
+    """The seat already has an active titular (or substitute) (R1: one of each per seat)."""
+
+    seat: str
+    role: str
+    holder: str
+
+
+@dataclass(eq=False)
+class SeatExists(RosterRefusal):
+    """``/asiento`` with a key the secretariat already uses."""
+
+    key: str
+
+
+@dataclass(eq=False)
+class InvalidSeatKey(RosterRefusal):
+    """Seat keys are 1–32 of ``a-z 0-9 _`` so they can be typed as command arguments."""
+
+    key: str
+
+
+@dataclass(eq=False)
+class MissingName(RosterRefusal):
+    """A roster entry or secretariat needs a name."""
+
+    command: str
+
+
+@dataclass(eq=False)
+class NameTooLong(RosterRefusal):
+    """Names are capped so every roster line fits a Telegram message."""
+
+    limit: int
+
+
+@dataclass(eq=False)
+class EntryNotFound(RosterRefusal):
+    """No roster entry with that number."""
+
+    number: int
+
+
+@dataclass(eq=False)
+class EntryInactive(RosterRefusal):
+    """The roster entry was already deactivated."""
+
+    number: int
+
+
+@dataclass(eq=False)
+class EntryAlreadyLinked(RosterRefusal):
+    """A new invitation for an entry whose account is already bound."""
+
+    number: int
+
+
+@dataclass(eq=False)
+class CannotRemoveFacilitator(RosterRefusal):
+    """The secretariat must keep a facilitator (seed VI); the facilitator is not removed here."""
+
+    number: int
+
+
+@dataclass(eq=False)
+class SecretariatExists(RosterRefusal):
+    """Two secretariats with the same municipality name would be indistinguishable."""
+
+    name: str
+
+
+@dataclass(eq=False)
+class GroupLinkedElsewhere(RosterRefusal):
+    """A group can be the official channel of one secretariat only."""
+
+    name: str
+
+
+class InvitationRefusal(Refusal):
+    """An invitation link that cannot bind this account."""
+
+
+class TokenUnknown(InvitationRefusal):
+    """No invitation with that token (mistyped, forged, or replaced by a newer one)."""
+
+
+class TokenUsed(InvitationRefusal):
+    """Invitations are single-use."""
+
+
+class TokenExpired(InvitationRefusal):
+    """Invitations expire (7 days by default)."""
+
+
+@dataclass(eq=False)
+class AccountAlreadyInSecretariat(InvitationRefusal):
+    """One Telegram account holds one roster entry per secretariat."""
+
+    name: str
+
+
+class SettingRefusal(Refusal):
+    """A setting change that does not validate."""
+
+
+@dataclass(eq=False)
+class UnknownSetting(SettingRefusal):
+    """``/ajustar`` with a key that does not exist."""
+
+    key: str
+    valid: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class InvalidSettingValue(SettingRefusal):
+    """``/ajustar`` with a value outside the key's domain; ``expected`` lists the valid ones."""
+
+    key: str
+    value: str
+    expected: str
+
+
+@dataclass(eq=False)
+class InvalidTerm(SettingRefusal):
+    """The term's start must come before its end (R5)."""
+
+    start: str
+    end: str
+
+
+class ButtonRefusal(Refusal):
+    """A pressed button that may not act."""
+
+
+class StaleButton(ButtonRefusal):
+    """The button's choice was already used, expired, or its object is gone."""
+
+
+class NotYourButton(ButtonRefusal):
+    """Buttons act only for the person they were shown to."""

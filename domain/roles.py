@@ -1,0 +1,284 @@
+"""Who may use which command, where (commands.md "Roles"; R2).
+
+The matrix feeds three things that must never disagree: the server-side guard of every
+command, ``/ayuda`` (only the caller's own commands) and the per-scope Telegram menus.
+``resolve`` picks the secretariat a command acts on; it never guesses (commands.md):
+several candidates mean the bot asks with buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.errors import GroupNotLinked, NotAdmin, NotAMember, NotYourRole, WrongChat
+
+
+class Role(StrEnum):
+    """Roles of commands.md; ``ANYONE`` is any Telegram user."""
+
+    ADMIN = "admin"
+    FACILITADOR = "facilitador"
+    TITULAR = "titular"
+    SUPLENTE = "suplente"
+    OBSERVADOR = "observador"
+    ANYONE = "cualquiera"
+
+
+#: Roster roles, in the order the roster shows them.
+ROSTER_ROLES = (Role.FACILITADOR, Role.TITULAR, Role.SUPLENTE, Role.OBSERVADOR)
+MEMBERS = frozenset(ROSTER_ROLES)
+#: R2: only seats vote; the facilitator and observers have voice without vote.
+VOTING_ROLES = frozenset({Role.TITULAR, Role.SUPLENTE})
+
+
+class Where(StrEnum):
+    """Chats a command is accepted in."""
+
+    PRIVATE = "privado"
+    GROUP = "grupo"
+    ANY = "cualquiera"
+
+
+class Scope(StrEnum):
+    """What a command acts on."""
+
+    NONE = "none"  # public or admin: no secretariat
+    SECRETARIAT = "secretariat"  # one secretariat the caller holds an allowed role in
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One row of the contract table."""
+
+    name: str
+    where: Where
+    roles: frozenset[Role]
+    scope: Scope
+    usage: str
+    summary: str
+
+    def accepts(self, chat_is_private: bool) -> bool:
+        """Whether the command may be used in this kind of chat."""
+        if self.where is Where.ANY:
+            return True
+        return (self.where is Where.PRIVATE) == chat_is_private
+
+
+_F = frozenset({Role.FACILITADOR})
+_EVERYONE = frozenset({Role.ANYONE})
+
+COMMANDS: dict[str, CommandSpec] = {
+    spec.name: spec
+    for spec in (
+        CommandSpec(
+            "start",
+            Where.PRIVATE,
+            _EVERYONE,
+            Scope.NONE,
+            "/start",
+            "Bienvenida, tus funciones y el aviso de privacidad",
+        ),
+        CommandSpec(
+            "ayuda",
+            Where.ANY,
+            _EVERYONE,
+            Scope.NONE,
+            "/ayuda",
+            "Los comandos que puedes usar",
+        ),
+        CommandSpec(
+            "privacidad",
+            Where.ANY,
+            _EVERYONE,
+            Scope.NONE,
+            "/privacidad",
+            "Aviso de privacidad completo",
+        ),
+        CommandSpec(
+            "nuevo_stm",
+            Where.PRIVATE,
+            frozenset({Role.ADMIN}),
+            Scope.NONE,
+            "/nuevo_stm <nombre del municipio>",
+            "Crear un secretariado y obtener la invitación del facilitador",
+        ),
+        CommandSpec(
+            "vincular",
+            Where.GROUP,
+            _F,
+            Scope.SECRETARIAT,
+            "/vincular",
+            "Hacer de este grupo el canal oficial del STM",
+        ),
+        CommandSpec(
+            "asiento",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/asiento <clave> <nombre del sector>",
+            "Agregar un asiento con voto además de los cinco",
+        ),
+        CommandSpec(
+            "alta",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/alta titular <sector> <nombre completo>\n"
+            "/alta suplente <sector> <nombre completo>\n"
+            "/alta observador <nombre completo>",
+            "Registrar a un integrante y obtener su invitación",
+        ),
+        CommandSpec(
+            "invitar",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/invitar <n>",
+            "Nueva invitación para el integrante n (anula la anterior)",
+        ),
+        CommandSpec(
+            "baja",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/baja <n>",
+            "Dar de baja al integrante n (se conserva el historial)",
+        ),
+        CommandSpec(
+            "integrantes",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/integrantes",
+            "Integrantes por asiento y quién ya vinculó su cuenta",
+        ),
+        CommandSpec(
+            "ajustes",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/ajustes",
+            "Ajustes del secretariado",
+        ),
+        CommandSpec(
+            "ajustar",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/ajustar <clave> <valor>",
+            "Cambiar un ajuste",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One active roster entry of the caller, as authorization sees it."""
+
+    secretariat_id: int
+    secretariat_name: str
+    member_id: int
+    number: int
+    role: Role
+    seat_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The Telegram user behind an update, with every role they hold."""
+
+    telegram_user_id: int
+    is_admin: bool
+    memberships: tuple[Membership, ...] = ()
+
+    def roles(self) -> frozenset[Role]:
+        """Every role held anywhere, plus ADMIN and ANYONE as they apply."""
+        held = {m.role for m in self.memberships} | {Role.ANYONE}
+        if self.is_admin:
+            held.add(Role.ADMIN)
+        return frozenset(held)
+
+    def roles_in(self, secretariat_id: int) -> frozenset[Role]:
+        """Roles held in one secretariat."""
+        return frozenset(m.role for m in self.memberships if m.secretariat_id == secretariat_id)
+
+
+def may_use(spec: CommandSpec, roles: Iterable[Role]) -> bool:
+    """Whether any of ``roles`` is allowed the command."""
+    held = set(roles) | {Role.ANYONE}
+    return bool(held & spec.roles)
+
+
+def commands_for(roles: Iterable[Role], *, private: bool | None = None) -> list[CommandSpec]:
+    """The commands a set of roles may use, in contract order (feeds /ayuda and menus)."""
+    held = set(roles)
+    return [
+        spec
+        for spec in COMMANDS.values()
+        if may_use(spec, held) and (private is None or spec.accepts(private))
+    ]
+
+
+@dataclass(frozen=True)
+class Target:
+    """The secretariat a command acts on, and the caller's membership there."""
+
+    secretariat_id: int
+    secretariat_name: str
+    membership: Membership
+
+
+def resolve(
+    spec: CommandSpec,
+    actor: Actor,
+    *,
+    chat_is_private: bool,
+    group_secretariat_id: int | None,
+    chosen: int | None = None,
+) -> Target | list[Membership] | None:
+    """Authorize ``actor`` for ``spec`` and find the secretariat it acts on.
+
+    Returns ``None`` for commands without a secretariat, a ``Target`` when exactly one
+    secretariat fits (or ``chosen`` is one of the fitting ones), and the list of fitting
+    memberships when the caller must choose. Raises the matching refusal otherwise;
+    a ``chosen`` id that does not fit is refused like any other unauthorized attempt.
+    """
+    if not spec.accepts(chat_is_private):
+        raise WrongChat(spec.name, spec.where.value)
+    if spec.scope is Scope.NONE:
+        if not may_use(spec, actor.roles()):
+            if Role.ADMIN in spec.roles:
+                raise NotAdmin(spec.name)
+            raise NotYourRole(spec.name, sorted(r.value for r in spec.roles))
+        return None
+    fitting = [m for m in actor.memberships if m.role in spec.roles]
+    # In a linked group the group decides; /vincular is the one command that acts on an
+    # unlinked (or another) group, so it chooses among the caller's own secretariats.
+    if not chat_is_private and spec.name != "vincular":
+        if group_secretariat_id is None:
+            raise GroupNotLinked()
+        fitting = [m for m in fitting if m.secretariat_id == group_secretariat_id]
+        if not fitting:
+            _refuse_role(spec, actor.roles_in(group_secretariat_id))
+    elif not fitting:
+        _refuse_role(spec, {m.role for m in actor.memberships})
+    if chosen is not None:
+        fitting = [m for m in fitting if m.secretariat_id == chosen]
+        if not fitting:
+            _refuse_role(spec, actor.roles_in(chosen))
+    by_secretariat: dict[int, Membership] = {}
+    for m in sorted(fitting, key=lambda m: ROSTER_ROLES.index(m.role)):
+        by_secretariat.setdefault(m.secretariat_id, m)
+    if len(by_secretariat) > 1:
+        return sorted(by_secretariat.values(), key=lambda m: m.secretariat_name)
+    (membership,) = by_secretariat.values()
+    return Target(membership.secretariat_id, membership.secretariat_name, membership)
+
+
+def _refuse_role(spec: CommandSpec, held: Iterable[Role]) -> None:
+    if not set(held) & MEMBERS:
+        raise NotAMember(spec.name)
+    raise NotYourRole(spec.name, sorted(r.value for r in spec.roles))

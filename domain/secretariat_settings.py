@@ -1,0 +1,284 @@
+"""Per-secretariat settings (commands.md "Settings"): defaults, validation and display.
+
+Defaults are those of rules.md. The garante's name and e-mail are settings, never
+constants (R1): IMAIP, named in the founding act, was dissolved. Notice periods may be
+raised but never set below the act's minimums (R7: 5 and 2 business days).
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from datetime import date, time
+from enum import StrEnum
+from functools import cache
+
+from domain.errors import InvalidSettingValue, InvalidTerm, UnknownSetting
+from domain.quorum import QuorumBase, QuorumRule
+
+ACT_NOTICE_ORDINARY = 5  # R7, seed III.4
+ACT_NOTICE_EXTRAORDINARY = 2  # R7, seed III.4
+NOTICE_MAX = 30  # a month of business days; more would make monthly sessions impossible (R6)
+DEFAULT_GARANTE = "Organismo garante local"  # R1
+GARANTE_NAME_MAX = 200
+
+
+class NonBusinessSessions(StrEnum):
+    """Whether a session may fall on a non-business day (R7, R8)."""
+
+    CONFIRMAR = "confirmar"  # allowed after an explicit second confirmation (default)
+    NO = "no"
+    SI = "si"
+
+
+class MinutesDeadline(StrEnum):
+    """When the minutes must reach the garante (R15)."""
+
+    MISMO_MES = "mismo_mes"  # last calendar day of the session's month (default)
+    MES_SIGUIENTE = "mes_siguiente"  # last calendar day of the following month
+
+
+@dataclass(frozen=True)
+class SecretariatSettings:
+    """All settings of one secretariat; field names are the storage column names."""
+
+    time_zone: str = "America/Mexico_City"
+    quorum_rule: QuorumRule = QuorumRule.MAYORIA
+    quorum_base: QuorumBase = QuorumBase.ASIENTOS
+    notice_ordinary: int = ACT_NOTICE_ORDINARY
+    notice_extraordinary: int = ACT_NOTICE_EXTRAORDINARY
+    non_business_sessions: NonBusinessSessions = NonBusinessSessions.CONFIRMAR
+    garante_name: str = DEFAULT_GARANTE
+    garante_email: str = ""
+    minutes_deadline: MinutesDeadline = MinutesDeadline.MISMO_MES
+    reminder_time: time = time(9, 0)
+    term_start: date | None = None
+    term_end: date | None = None
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One ``/ajustar`` key: the field it sets, how to parse it, how to show it."""
+
+    key: str
+    attribute: str
+    label: str
+    rule: str
+    expected: str
+    parse: Callable[[str], object]
+
+
+def _choice(enum: type[StrEnum]) -> Callable[[str], object]:
+    def parse(raw: str) -> object:
+        return enum(raw.lower())
+
+    return parse
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _zone(raw: str) -> str:
+    if raw not in _zones():
+        raise ValueError(raw)
+    return raw
+
+
+def _days(minimum: int) -> Callable[[str], object]:
+    def parse(raw: str) -> int:
+        if not re.fullmatch(r"\d{1,2}", raw):
+            raise ValueError(raw)
+        value = int(raw)
+        if not minimum <= value <= NOTICE_MAX:
+            raise ValueError(raw)
+        return value
+
+    return parse
+
+
+def _text(raw: str) -> str:
+    text = " ".join(raw.split())
+    if not text or len(text) > GARANTE_NAME_MAX:
+        raise ValueError(raw)
+    return text
+
+
+_EMAIL = re.compile(r"[^@\s<>&\"']+@[^@\s<>&\"']+\.[A-Za-z]{2,}")
+
+
+def _email(raw: str) -> str:
+    if raw == "-":
+        return ""
+    if len(raw) > 254 or not _EMAIL.fullmatch(raw):
+        raise ValueError(raw)
+    return raw
+
+
+def parse_hhmm(raw: str) -> time:
+    """``HH:MM`` in 24 h, as commands.md writes times."""
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", raw)
+    if not match:
+        raise ValueError(raw)
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_iso_date(raw: str) -> date:
+    """``AAAA-MM-DD``, as commands.md writes dates."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise ValueError(raw)
+    return date.fromisoformat(raw)
+
+
+def _optional_date(raw: str) -> date | None:
+    return None if raw == "-" else parse_iso_date(raw)
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec(
+            "zona_horaria",
+            "time_zone",
+            "Zona horaria",
+            "R8",
+            "un nombre IANA, p. ej. America/Mexico_City",
+            _zone,
+        ),
+        SettingSpec(
+            "quorum",
+            "quorum_rule",
+            "Regla de quórum",
+            "R9",
+            "mayoria (mitad de los asientos, sin decimales, más 1) o estricto (mitad más 1, "
+            "redondeado hacia arriba)",
+            _choice(QuorumRule),
+        ),
+        SettingSpec(
+            "quorum_base",
+            "quorum_base",
+            "Base del quórum",
+            "R9",
+            "asientos (asientos establecidos) u ocupados (asientos con titular)",
+            _choice(QuorumBase),
+        ),
+        SettingSpec(
+            "aviso_ordinaria",
+            "notice_ordinary",
+            "Aviso mínimo, sesión ordinaria",
+            "R7",
+            f"días hábiles, de {ACT_NOTICE_ORDINARY} a {NOTICE_MAX}",
+            _days(ACT_NOTICE_ORDINARY),
+        ),
+        SettingSpec(
+            "aviso_extraordinaria",
+            "notice_extraordinary",
+            "Aviso mínimo, sesión extraordinaria",
+            "R7",
+            f"días hábiles, de {ACT_NOTICE_EXTRAORDINARY} a {NOTICE_MAX}",
+            _days(ACT_NOTICE_EXTRAORDINARY),
+        ),
+        SettingSpec(
+            "sesion_en_inhabil",
+            "non_business_sessions",
+            "Sesiones en día inhábil",
+            "R7, R8",
+            "confirmar (se permite tras una segunda confirmación), no o si",
+            _choice(NonBusinessSessions),
+        ),
+        SettingSpec(
+            "garante_nombre",
+            "garante_name",
+            "Organismo garante",
+            "R1, R15",
+            f"texto de 1 a {GARANTE_NAME_MAX} caracteres",
+            _text,
+        ),
+        SettingSpec(
+            "garante_correo",
+            "garante_email",
+            "Correo del organismo garante",
+            "R1, R15",
+            "una dirección de correo, o - para dejarlo vacío",
+            _email,
+        ),
+        SettingSpec(
+            "plazo_acta",
+            "minutes_deadline",
+            "Plazo para enviar el acta al garante",
+            "R15",
+            "mismo_mes (último día del mes de la sesión) o mes_siguiente (último día del "
+            "mes siguiente)",
+            _choice(MinutesDeadline),
+        ),
+        SettingSpec(
+            "hora_recordatorios",
+            "reminder_time",
+            "Hora de los recordatorios",
+            "R22",
+            "HH:MM en 24 horas, p. ej. 09:00",
+            parse_hhmm,
+        ),
+        SettingSpec(
+            "periodo_inicio",
+            "term_start",
+            "Inicio del periodo",
+            "R5",
+            "una fecha AAAA-MM-DD, o - para dejarla sin definir",
+            _optional_date,
+        ),
+        SettingSpec(
+            "periodo_fin",
+            "term_end",
+            "Fin del periodo",
+            "R5",
+            "una fecha AAAA-MM-DD, o - para dejarla sin definir",
+            _optional_date,
+        ),
+    )
+}
+
+assert {s.attribute for s in SETTINGS.values()} == {f.name for f in fields(SecretariatSettings)}, (
+    "every setting has exactly one /ajustar key"
+)
+
+
+def change(current: SecretariatSettings, key: str, raw: str) -> SecretariatSettings:
+    """The settings after ``/ajustar key raw``, or a refusal naming the valid values."""
+    spec = SETTINGS.get(key.lower())
+    if spec is None:
+        raise UnknownSetting(key, list(SETTINGS))
+    value_text = raw.strip()
+    try:
+        value = spec.parse(value_text)
+    except ValueError:
+        raise InvalidSettingValue(spec.key, value_text, spec.expected) from None
+    updated = replace(current, **{spec.attribute: value})
+    if (
+        updated.term_start is not None
+        and updated.term_end is not None
+        and updated.term_start >= updated.term_end
+    ):
+        raise InvalidTerm(str(updated.term_start), str(updated.term_end))
+    return updated
+
+
+def display_value(value: object) -> str:
+    """How a setting's value reads in ``/ajustes``."""
+    if value is None or value == "":
+        return "sin definir"
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return str(value)
+
+
+def describe(current: SecretariatSettings) -> list[tuple[SettingSpec, str]]:
+    """Each setting with its displayed value, in contract order."""
+    return [(spec, display_value(getattr(current, spec.attribute))) for spec in SETTINGS.values()]

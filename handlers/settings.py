@@ -1,0 +1,40 @@
+"""``/ajustes`` and ``/ajustar`` (commands.md "Settings"; R1, R5, R7–R9, R15, R22)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot import messages
+from bot.context import StmContext
+from bot.guards import command_text, guarded
+from domain.secretariat_settings import describe
+from handlers import parsing
+from storage.services import secretariats
+
+
+@guarded("ajustes")
+async def ajustes(update: Update, context: StmContext) -> None:
+    """Show the secretariat's settings and the quorum they imply (R9)."""
+    async with context.db() as session:
+        view = await secretariats.read_settings(session, context.require_target().secretariat_id)
+    await messages.reply(
+        update, context, "settings/ajustes", view=view, rows=describe(view.settings)
+    )
+
+
+@guarded("ajustar")
+async def ajustar(update: Update, context: StmContext) -> None:
+    """Change one setting, validated; a bad key or value lists the valid ones."""
+    key, value = parsing.ajustar(command_text(update, context))
+    async with context.db.begin() as session:
+        changed = await secretariats.change_setting(
+            session, now=context.now(), target=context.require_target(), key=key, raw=value
+        )
+    await messages.reply(update, context, "settings/ajustar_ok", changed=changed)
+
+
+HANDLERS: list[BaseHandler[Update, StmContext, None]] = [
+    CommandHandler("ajustes", ajustes),
+    CommandHandler("ajustar", ajustar),
+]

@@ -1,0 +1,9 @@
+"""Typed models, one module per aggregate; importing this package registers them all."""
+
+from storage.models.audit import AuditEntry
+from storage.models.base import Base
+from storage.models.choice import PendingChoice
+from storage.models.roster import Invitation, Member
+from storage.models.secretariat import Seat, Secretariat
+
+__all__ = ["AuditEntry", "Base", "Invitation", "Member", "PendingChoice", "Seat", "Secretariat"]

@@ -1,0 +1,73 @@
+"""A secretariat (one municipality's STM), its settings and its voting seats (R1)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.secretariat_settings import DEFAULT_GARANTE
+from storage.models.base import Base, UTCDateTime
+
+
+class Secretariat(Base):
+    """One STM; its settings are typed columns named as ``SecretariatSettings`` fields."""
+
+    __tablename__ = "secretariats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    # seed III.11: the electronic channel. One group per secretariat, one secretariat per group.
+    group_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    group_title: Mapped[str | None] = mapped_column(String(255))
+    group_linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Settings (commands.md), defaults of rules.md.
+    time_zone: Mapped[str] = mapped_column(String(64), default="America/Mexico_City")
+    quorum_rule: Mapped[str] = mapped_column(String(16), default="mayoria")
+    quorum_base: Mapped[str] = mapped_column(String(16), default="asientos")
+    notice_ordinary: Mapped[int] = mapped_column(Integer, default=5)
+    notice_extraordinary: Mapped[int] = mapped_column(Integer, default=2)
+    non_business_sessions: Mapped[str] = mapped_column(String(16), default="confirmar")
+    garante_name: Mapped[str] = mapped_column(String(200), default=DEFAULT_GARANTE)
+    garante_email: Mapped[str] = mapped_column(String(254), default="")
+    minutes_deadline: Mapped[str] = mapped_column(String(16), default="mismo_mes")
+    reminder_time: Mapped[time] = mapped_column(Time, default=time(9, 0))
+    term_start: Mapped[date | None] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+
+    seats: Mapped[list[Seat]] = relationship(
+        back_populates="secretariat", lazy="raise", order_by="Seat.position"
+    )
+
+
+class Seat(Base):
+    """A voting seat (R1): one titular and at most one substitute, enforced in ``Member``."""
+
+    __tablename__ = "seats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    secretariat_id: Mapped[int] = mapped_column(ForeignKey("secretariats.id"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    secretariat: Mapped[Secretariat] = relationship(back_populates="seats", lazy="raise")
+
+    __table_args__ = (
+        # Typed in /alta, so unique within the secretariat.
+        UniqueConstraint("secretariat_id", "key"),
+    )

@@ -1,0 +1,50 @@
+"""Who the caller is: every active role they hold, for the guard to authorize (R2)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.roles import Actor, Membership, Role
+from storage.models import Member, Seat, Secretariat
+
+
+async def load_actor(session: AsyncSession, telegram_user_id: int, *, is_admin: bool) -> Actor:
+    """The caller with all their active roster entries, in every secretariat."""
+    rows = await session.execute(
+        select(Member, Secretariat.name, Seat.key)
+        .join(Secretariat, Secretariat.id == Member.secretariat_id)
+        .outerjoin(Seat, Seat.id == Member.seat_id)
+        .where(Member.telegram_user_id == telegram_user_id, Member.active)
+        .order_by(Secretariat.name, Member.number)
+    )
+    memberships = tuple(
+        Membership(
+            secretariat_id=member.secretariat_id,
+            secretariat_name=name,
+            member_id=member.id,
+            number=member.number,
+            role=Role(member.role),
+            seat_key=seat_key,
+        )
+        for member, name, seat_key in rows
+    )
+    return Actor(telegram_user_id=telegram_user_id, is_admin=is_admin, memberships=memberships)
+
+
+async def group_secretariat(session: AsyncSession, chat_id: int) -> int | None:
+    """The secretariat whose official channel this group is, if any."""
+    return await session.scalar(select(Secretariat.id).where(Secretariat.group_chat_id == chat_id))
+
+
+async def linked_accounts(session: AsyncSession) -> dict[int, set[Role]]:
+    """Every bound Telegram account with its roles, to publish per-chat menus at start-up."""
+    rows = await session.execute(
+        select(Member.telegram_user_id, Member.role).where(
+            Member.active, Member.telegram_user_id.is_not(None)
+        )
+    )
+    accounts: dict[int, set[Role]] = {}
+    for user_id, role in rows:
+        accounts.setdefault(user_id, set()).add(Role(role))
+    return accounts

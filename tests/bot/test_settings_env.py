@@ -1,0 +1,96 @@
+"""Deployment settings: clear one-line errors and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_API_URL, DEFAULT_DATABASE_URL, Settings, SettingsError
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert settings.api_url == DEFAULT_API_URL
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.admins == frozenset()
+    assert settings.invitation_ttl == timedelta(days=7)
+    assert TOKEN not in repr(settings)
+
+
+def test_all_variables() -> None:
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": "http://127.0.0.1:8081/",
+            "DATABASE_URL": "postgresql+asyncpg://stm@db/stm",
+            "BOT_ADMINS": " 11, 22 ,",
+            "LOG_LEVEL": "debug",
+            "INVITATION_TTL_DAYS": "3",
+        }
+    )
+    assert settings.api_url == "http://127.0.0.1:8081"
+    assert settings.admins == {11, 22}
+    assert settings.log_level == "DEBUG"
+    assert settings.invitation_ttl == timedelta(days=3)
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text(
+        f'# comment\nexport TELEGRAM_BOT_TOKEN="{TOKEN}"\nBOT_ADMINS=5\nLOG_LEVEL=ERROR\n',
+        encoding="utf-8",
+    )
+    settings = Settings.from_env({"LOG_LEVEL": "WARNING"}, env_file=env)
+    assert settings.token == TOKEN
+    assert settings.admins == {5}
+    assert settings.log_level == "WARNING"
+
+
+@pytest.mark.parametrize(
+    ("environ", "fragment"),
+    [
+        ({}, "Falta TELEGRAM_BOT_TOKEN"),
+        ({"TELEGRAM_BOT_TOKEN": "abc"}, "no tiene la forma"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_ADMINS": "ana"}, "BOT_ADMINS"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "INVITATION_TTL_DAYS": "0"}, "INVITATION_TTL_DAYS"),
+    ],
+)
+def test_bad_settings(environ: dict[str, str], fragment: str) -> None:
+    with pytest.raises(SettingsError, match=fragment):
+        Settings.from_env(environ)
+
+
+@pytest.mark.parametrize("token", [None, "not-a-token"])
+def test_start_without_a_valid_token_exits_2_with_one_line(
+    token: str | None, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["PYTHONPATH"] = str(ROOT)
+    if token is not None:
+        env["TELEGRAM_BOT_TOKEN"] = token
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,  # no .env there
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "TELEGRAM_BOT_TOKEN" in lines[0]
+    assert "Traceback" not in done.stderr
