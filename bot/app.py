@@ -25,6 +25,9 @@ from storage.services import access
 
 log = logging.getLogger(__name__)
 
+#: Edited messages are not asked for: editing "/alta …" must not register someone twice.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
 
 def build_application(
     settings: Settings, *, clock: Clock = system_clock, db: Database | None = None
@@ -87,4 +90,4 @@ def main() -> None:
         raise SystemExit(2) from None
     configure_logging(settings)
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)

@@ -17,7 +17,7 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot.app import build_application
+from bot.app import ALLOWED_UPDATES, build_application
 from bot.context import StmApplication
 from bot.settings import Settings
 from storage.db import Database, make_engine, make_sessionmaker
@@ -119,7 +119,9 @@ async def start_harness(
     assert app.post_init is not None
     await app.post_init(app)
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=timedelta(seconds=1))
+    await app.updater.start_polling(
+        poll_interval=0.0, timeout=timedelta(seconds=1), allowed_updates=ALLOWED_UPDATES
+    )
     await app.start()
     try:
         yield harness

@@ -31,18 +31,24 @@ class Created:
     seats: list[str]
     facilitator_number: int
     token: str
+    reissued: bool = False
 
 
 async def create(
     session: AsyncSession, *, now: datetime, admin_id: int, name: str, ttl: timedelta
 ) -> Created:
-    """A secretariat with the act's five seats (R1) and an unbound facilitator entry."""
+    """A secretariat with the act's five seats (R1) and an unbound facilitator entry.
+
+    Asking again for an existing secretariat whose facilitator has not bound their
+    account yet re-issues the facilitator's link (the first one may have expired);
+    once bound, the name is taken.
+    """
     name = clean_name(name, command="nuevo_stm")
-    exists = await session.scalar(
-        select(Secretariat.id).where(func.lower(Secretariat.name) == name.lower())
+    existing = await session.scalar(
+        select(Secretariat).where(func.lower(Secretariat.name) == name.lower())
     )
-    if exists is not None:
-        raise SecretariatExists(name)
+    if existing is not None:
+        return await _reissue_facilitator(session, existing, now=now, admin_id=admin_id, ttl=ttl)
     secretariat = Secretariat(name=name, created_at=now, created_by=admin_id)
     session.add(secretariat)
     await session.flush()
@@ -75,6 +81,42 @@ async def create(
         name=name,
     )
     return Created(secretariat.id, name, [label for _, label in DEFAULT_SEATS], 1, token)
+
+
+async def _reissue_facilitator(
+    session: AsyncSession,
+    secretariat: Secretariat,
+    *,
+    now: datetime,
+    admin_id: int,
+    ttl: timedelta,
+) -> Created:
+    facilitator = await session.scalar(
+        select(Member).where(
+            Member.secretariat_id == secretariat.id,
+            Member.role == Role.FACILITADOR.value,
+            Member.active,
+        )
+    )
+    if facilitator is None or facilitator.telegram_user_id is not None:
+        raise SecretariatExists(secretariat.name)
+    token = await invitations.issue(session, member=facilitator, now=now, ttl=ttl)
+    seats = await session.scalars(
+        select(Seat.name)
+        .where(Seat.secretariat_id == secretariat.id, Seat.active)
+        .order_by(Seat.position)
+    )
+    audit.record(
+        session,
+        now=now,
+        action="invitation.reissued",
+        secretariat_id=secretariat.id,
+        admin_id=admin_id,
+        number=facilitator.number,
+    )
+    return Created(
+        secretariat.id, secretariat.name, list(seats), facilitator.number, token, reissued=True
+    )
 
 
 @dataclass(frozen=True)

@@ -198,8 +198,13 @@ async def test_nuevo_stm_bad_input(harness: Harness) -> None:
     assert "Falta el nombre" in await harness.say(ADMIN_ID, "/nuevo_stm")
     assert "demasiado largo" in await harness.say(ADMIN_ID, "/nuevo_stm " + "Z" * 121)
     assert await snapshot(harness.db) == before
-    await create_secretariat(harness)
-    assert "Ya existe un secretariado" in await harness.say(ADMIN_ID, "/nuevo_stm zamora")
+    old = await create_secretariat(harness)
+    again = await harness.say(ADMIN_ID, "/nuevo_stm zamora")  # facilitator not bound yet
+    assert "ya existía" in again
+    harness.fake.add_user(2001, "Claudia")
+    assert "no es válido" in await bind(harness, 2001, old)  # the old link stopped working
+    assert "Listo" in await bind(harness, 2001, token_in(again))
+    assert "Ya existe un secretariado" in await harness.say(ADMIN_ID, "/nuevo_stm ZAMORA")
 
 
 async def test_unknown_command_in_private_points_to_help(harness: Harness) -> None:

@@ -1,0 +1,73 @@
+"""Every command x every role and a stranger, in private and in the group, end to end.
+
+The expectations are written out from commands.md here, not derived from
+``domain.roles``, so that a wrong matrix in the code cannot also be the test's oracle.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import ADMIN_ID, Harness, bind, setup_zamora, token_in
+
+ROLES = ("admin", "facilitador", "titular", "suplente", "observador", "extraño")
+MEMBERS = {"facilitador", "titular", "suplente", "observador"}
+EVERYONE = set(ROLES)
+
+# command -> (sample arguments, who may use it, where: "private" | "group" | "any")
+CONTRACT: dict[str, tuple[str, set[str], str]] = {
+    "start": ("", EVERYONE, "private"),
+    "ayuda": ("", EVERYONE, "any"),
+    "privacidad": ("", EVERYONE, "any"),
+    "nuevo_stm": ("Municipio {n}", {"admin"}, "private"),
+    "vincular": ("", {"facilitador"}, "group"),
+    "asiento": ("clave{n} Sector {n}", {"facilitador"}, "private"),
+    "alta": ("observador Persona {n}", {"facilitador"}, "private"),
+    "invitar": ("99", {"facilitador"}, "private"),
+    "baja": ("99", {"facilitador"}, "private"),
+    "integrantes": ("", MEMBERS, "any"),
+    "ajustes": ("", MEMBERS, "any"),
+    "ajustar": ("hora_recordatorios 09:00", {"facilitador"}, "private"),
+}
+
+ACCESS_REFUSALS = (
+    "solo lo puede usar",
+    "no encuentro tu cuenta",
+    "Solo las personas que administran",
+    "se usa en el chat privado",
+    "se usa dentro del grupo",
+)
+
+
+async def _cast(harness: Harness) -> tuple[dict[str, int], int]:
+    z = await setup_zamora(harness)
+    cast = {"admin": ADMIN_ID, "facilitador": z.facilitator, "titular": z.titulars["gobierno"]}
+    for role, uid, text in (
+        ("suplente", 3001, "/alta suplente gobierno Sara Suplente"),
+        ("observador", 3002, "/alta observador Omar Observador"),
+    ):
+        harness.fake.add_user(uid, role.title())
+        assert "Listo" in await bind(
+            harness, uid, token_in(await harness.say(z.facilitator, text))
+        )
+        cast[role] = uid
+    harness.fake.add_user(7777, "Extraño")
+    cast["extraño"] = 7777
+    return cast, z.group
+
+
+@pytest.mark.parametrize("command", list(CONTRACT))
+@pytest.mark.parametrize("chat", ["private", "group"])
+async def test_every_role_for_every_command(harness: Harness, chat: str, command: str) -> None:
+    """One harness per command keeps the group under Telegram's 20 messages a minute."""
+    cast, group = await _cast(harness)
+    args, allowed, where = CONTRACT[command]
+    mismatches = []
+    for n, role in enumerate(ROLES):
+        text = f"/{command} {args.format(n=n)}".strip()
+        answer = await harness.say(cast[role], text, chat_id=None if chat == "private" else group)
+        expected = role in allowed and where in ("any", chat)
+        granted = not any(marker in answer for marker in ACCESS_REFUSALS)
+        if granted != expected:
+            mismatches.append((role, answer[:80]))
+    assert mismatches == []
