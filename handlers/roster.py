@@ -31,6 +31,10 @@ async def alta(update: Update, context: StmContext) -> None:
             seat_key=request.seat_key,
             ttl=context.settings.invitation_ttl,
         )
+    await _reply_invited(update, context, invited)
+
+
+async def _reply_invited(update: Update, context: StmContext, invited: roster.Invited) -> None:
     await messages.reply(
         update,
         context,
@@ -53,14 +57,7 @@ async def invitar(update: Update, context: StmContext) -> None:
             number=number,
             ttl=context.settings.invitation_ttl,
         )
-    await messages.reply(
-        update,
-        context,
-        "roster/alta_ok",
-        invited=invited,
-        link=context.invitation_link(invited.token),
-        ttl_days=context.settings.invitation_ttl.days,
-    )
+    await _reply_invited(update, context, invited)
 
 
 @guarded("baja")

@@ -28,17 +28,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def issue(session: AsyncSession, *, member: Member, now: datetime, ttl: timedelta) -> str:
-    """A fresh token for ``member``; any earlier unused invitation of theirs stops working."""
+async def revoke_pending(session: AsyncSession, *, member_id: int, now: datetime) -> None:
+    """Every unused invitation of a roster entry stops working."""
     await session.execute(
         update(Invitation)
         .where(
-            Invitation.member_id == member.id,
+            Invitation.member_id == member_id,
             Invitation.used_at.is_(None),
             Invitation.revoked_at.is_(None),
         )
         .values(revoked_at=now)
     )
+
+
+async def issue(session: AsyncSession, *, member: Member, now: datetime, ttl: timedelta) -> str:
+    """A fresh token for ``member``; any earlier unused invitation of theirs stops working."""
+    await revoke_pending(session, member_id=member.id, now=now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(
         Invitation(

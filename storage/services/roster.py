@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +19,7 @@ from domain.errors import (
 )
 from domain.roles import Role, Target
 from domain.roster import clean_name
-from storage.models import Invitation, Member, Seat, Secretariat
+from storage.models import Member, Seat, Secretariat
 from storage.services import audit, invitations
 
 
@@ -138,15 +138,7 @@ async def deactivate(
     member.active = False
     member.deactivated_at = now
     member.telegram_user_id = None
-    await session.execute(
-        update(Invitation)
-        .where(
-            Invitation.member_id == member.id,
-            Invitation.used_at.is_(None),
-            Invitation.revoked_at.is_(None),
-        )
-        .values(revoked_at=now)
-    )
+    await invitations.revoke_pending(session, member_id=member.id, now=now)
     audit.record(
         session,
         now=now,
