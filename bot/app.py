@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from telegram import Update
@@ -17,8 +18,9 @@ from bot.context import StmApplication, StmContext
 from bot.errors import on_error
 from bot.logs import configure_logging, install_redaction
 from bot.settings import Settings, SettingsError
-from handlers import choices, onboarding, roster, secretariats
+from handlers import attendance, calendar, choices, convocations, onboarding, roster, secretariats
 from handlers import settings as settings_handlers
+from scheduler import jobs
 from storage import migrate
 from storage.db import Database, engine_of, make_engine, make_sessionmaker
 from storage.services import access
@@ -55,7 +57,15 @@ def build_application(
         .build()
     )
     assert isinstance(application, StmApplication)
-    for module in (onboarding, secretariats, roster, settings_handlers):
+    for module in (
+        onboarding,
+        secretariats,
+        roster,
+        settings_handlers,
+        calendar,
+        convocations,
+        attendance,
+    ):
         application.add_handlers(module.HANDLERS)
     # The catch-alls (choice buttons, stale buttons, unknown commands) go last.
     application.add_handlers(choices.HANDLERS)
@@ -74,6 +84,13 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
         if user_id in admins:
             roles = roles | {menus.Role.ADMIN}
         await menus.publish_for(application.bot, user_id, roles)
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        jobs.proponer_dias_acostumbrados,
+        interval=timedelta(hours=12),
+        first=timedelta(hours=1),
+        name="customary-days",
+    )
     log.info("ready as @%s", application.bot.username)
 
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
+from domain.errors import StaleButton
 from domain.roles import Membership
 
 
@@ -20,6 +21,11 @@ class Action(StrEnum):
     """Button kinds, 1–4 letters each."""
 
     PICK = "p"  # p:<choice id>:<secretariat id>: run a parked command there
+    CONVOCATION = "c"  # c:<meeting id>:<1 send | 2 discard | 3 send on a non-business day>
+    RSVP = "r"  # r:<meeting id>:<1 asistiré | 2 asistirá mi suplente | 3 no asistiré>
+    COVER = "s"  # s:<meeting id>:<1 asistiré en representación | 2 no podré asistir>
+    PRESENT = "a"  # a:<meeting id>: roll call
+    CUSTOMARY = "h"  # h:<proposal id>:<1 confirm | 0 dismiss>: customary non-working day
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,19 @@ class Decoded:
     ids: tuple[int, ...]
 
 
-_ARITY = {Action.PICK: 2}
+_ARITY = {
+    Action.PICK: 2,
+    Action.CONVOCATION: 2,
+    Action.RSVP: 2,
+    Action.COVER: 2,
+    Action.PRESENT: 1,
+    Action.CUSTOMARY: 2,
+}
+
+
+def stale() -> StaleButton:
+    """The refusal for a payload we did not produce (forged or outdated)."""
+    return StaleButton()
 
 
 def encode(action: Action, *ids: int) -> str:
@@ -67,5 +85,63 @@ def secretariat_picker(choice_id: int, options: Sequence[Membership]) -> InlineK
                 )
             ]
             for m in options
+        ]
+    )
+
+
+def _row(*buttons: tuple[str, str]) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(text, callback_data=data) for text, data in buttons]
+
+
+def convocation_preview(meeting_id: int, *, non_business: bool) -> InlineKeyboardMarkup:
+    """``Enviar convocatoria`` / ``Descartar``; a non-business day asks to confirm it."""
+    send = (
+        ("Enviar aunque sea día inhábil", encode(Action.CONVOCATION, meeting_id, 3))
+        if non_business
+        else ("Enviar convocatoria", encode(Action.CONVOCATION, meeting_id, 1))
+    )
+    return InlineKeyboardMarkup(
+        [_row(send, ("Descartar", encode(Action.CONVOCATION, meeting_id, 2)))]
+    )
+
+
+RSVP_CHOICES = {1: "asistire", 2: "suplente", 3: "no"}
+COVER_CHOICES = {1: "si", 2: "no"}
+
+
+def rsvp(meeting_id: int) -> InlineKeyboardMarkup:
+    """A titular's RSVP buttons (commands.md)."""
+    return InlineKeyboardMarkup(
+        [
+            _row(("Asistiré", encode(Action.RSVP, meeting_id, 1))),
+            _row(("Asistirá mi suplente", encode(Action.RSVP, meeting_id, 2))),
+            _row(("No asistiré", encode(Action.RSVP, meeting_id, 3))),
+        ]
+    )
+
+
+def cover(meeting_id: int) -> InlineKeyboardMarkup:
+    """What a substitute asked to cover the seat answers (R3)."""
+    return InlineKeyboardMarkup(
+        [
+            _row(("Asistiré en representación", encode(Action.COVER, meeting_id, 1))),
+            _row(("No podré asistir", encode(Action.COVER, meeting_id, 2))),
+        ]
+    )
+
+
+def present(meeting_id: int) -> InlineKeyboardMarkup:
+    """The roll call button."""
+    return InlineKeyboardMarkup([_row(("Presente", encode(Action.PRESENT, meeting_id)))])
+
+
+def customary(proposal_id: int) -> InlineKeyboardMarkup:
+    """Confirm or dismiss one customary non-working day (R8)."""
+    return InlineKeyboardMarkup(
+        [
+            _row(
+                ("Declarar inhábil", encode(Action.CUSTOMARY, proposal_id, 1)),
+                ("No aplica", encode(Action.CUSTOMARY, proposal_id, 0)),
+            )
         ]
     )

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from telegram import Update
 from telegram.constants import ChatType
 
 from bot import buttons, messages
 from bot.context import StmContext
-from domain.roles import COMMANDS, Membership, resolve
+from domain.errors import AccessRefusal, NotYourButton, StaleButton
+from domain.roles import COMMANDS, Membership, Target, Where, resolve
 from storage.services import access, choices
 
 
@@ -92,3 +94,34 @@ async def _ask(update: Update, context: StmContext, name: str, options: list[Mem
         command=name,
         reply_markup=buttons.secretariat_picker(choice_id, options),
     )
+
+
+async def authorize_button(
+    update: Update, context: StmContext, command: str, secretariat_id: int | None
+) -> Target:
+    """Re-authorize a button press as if its command were typed there, for that secretariat.
+
+    Buttons carry ids, never rights: the presser must hold, now, a role that may use
+    ``command`` in the button's secretariat; anything else is "not your button".
+    """
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or secretariat_id is None:
+        raise StaleButton()
+    async with context.db() as session:
+        context.actor = await access.load_actor(
+            session, user.id, is_admin=user.id in context.settings.admins
+        )
+    spec = COMMANDS[command]
+    try:
+        outcome = resolve(
+            replace(spec, where=Where.ANY),
+            context.actor,
+            chat_is_private=True,  # a button acts on its own secretariat, wherever it is
+            group_secretariat_id=None,
+            chosen=secretariat_id,
+        )
+    except AccessRefusal:
+        raise NotYourButton() from None
+    assert isinstance(outcome, Target)
+    context.target = outcome
+    return outcome

@@ -34,9 +34,24 @@ refusal's fields, as a reply or as a button alert. The tree::
     │   ├── UnknownSetting
     │   ├── InvalidSettingValue
     │   └── InvalidTerm
-    └── ButtonRefusal
-        ├── StaleButton             the button's object is gone, used or closed
-        └── NotYourButton           someone else's button
+    ├── ButtonRefusal
+    │   ├── StaleButton             the button's object is gone, used or closed
+    │   ├── NotYourButton           someone else's button
+    │   └── AlreadyRecorded         a double press: the same answer was already stored
+    ├── ConvocationRefusal
+    │   ├── BadDate / BadTime       not AAAA-MM-DD / HH:MM
+    │   ├── PastDate
+    │   ├── ShortNotice             less than R7's business days of notice
+    │   ├── NonBusinessRefused      the secretariat does not sit on non-business days (R8)
+    │   ├── MissingPlace / MissingAgenda
+    │   └── NoLinkedGroup           convocations need the official channel (seed III.11)
+    ├── SessionRefusal
+    │   ├── SessionNotFound / NoUpcomingSession
+    │   ├── WrongSessionState       e.g. /instalar before /iniciar
+    │   └── NotSessionDay           the roll call opens on the session's day only
+    └── CalendarRefusal
+        ├── DayAlreadyDeclared / DayNotDeclared
+        └── BadRange
 """
 
 from __future__ import annotations
@@ -257,3 +272,125 @@ class StaleButton(ButtonRefusal):
 
 class NotYourButton(ButtonRefusal):
     """Buttons act only for the person they were shown to."""
+
+
+@dataclass(eq=False)
+class AlreadyRecorded(ButtonRefusal):
+    """A double press: the same answer was already stored, nothing changes."""
+
+    answer: str
+
+
+class ConvocationRefusal(Refusal):
+    """A convocation that cannot be sent as written."""
+
+
+@dataclass(eq=False)
+class BadDate(ConvocationRefusal):
+    """Dates are written AAAA-MM-DD."""
+
+    raw: str
+
+
+@dataclass(eq=False)
+class BadTime(ConvocationRefusal):
+    """Times are written HH:MM, 24 h."""
+
+    raw: str
+
+
+@dataclass(eq=False)
+class PastDate(ConvocationRefusal):
+    """A session cannot be convened in the past."""
+
+    day: str
+
+
+@dataclass(eq=False)
+class ShortNotice(ConvocationRefusal):
+    """R7: fewer business days of notice than the act (or the secretariat) requires."""
+
+    kind: str
+    days: int
+    earliest: str
+    suggested: str | None
+
+
+@dataclass(eq=False)
+class NonBusinessRefused(ConvocationRefusal):
+    """R7/R8 with ``sesion_en_inhabil = no``: the day is not a business day."""
+
+    day: str
+    reason: str
+    next_business: str
+
+
+class MissingPlace(ConvocationRefusal):
+    """Every convocation says where."""
+
+
+class MissingAgenda(ConvocationRefusal):
+    """R7: a convocation always comes with its agenda."""
+
+
+class NoLinkedGroup(ConvocationRefusal):
+    """Convocations are also posted in the official channel (seed III.11)."""
+
+
+class SessionRefusal(Refusal):
+    """A session command that does not fit the session's state."""
+
+
+@dataclass(eq=False)
+class SessionNotFound(SessionRefusal):
+    """No session with that number."""
+
+    number: int
+
+
+class NoUpcomingSession(SessionRefusal):
+    """``/quorum`` or ``/iniciar`` without a number and nothing convened ahead."""
+
+
+@dataclass(eq=False)
+class WrongSessionState(SessionRefusal):
+    """The command does not apply to the session's current state."""
+
+    number: int
+    state: str
+    hint: str
+
+
+@dataclass(eq=False)
+class NotSessionDay(SessionRefusal):
+    """The roll call opens on the day of the session (in the secretariat's time zone)."""
+
+    number: int
+    day: str
+
+
+class CalendarRefusal(Refusal):
+    """A non-business-day declaration that does not apply."""
+
+
+@dataclass(eq=False)
+class DayAlreadyDeclared(CalendarRefusal):
+    """The day is already declared non-working."""
+
+    day: str
+
+
+@dataclass(eq=False)
+class DayNotDeclared(CalendarRefusal):
+    """``/habil`` on a day that was not declared (official holidays cannot be removed)."""
+
+    day: str
+    holiday: str | None
+
+
+@dataclass(eq=False)
+class BadRange(CalendarRefusal):
+    """``hasta`` before the start, or a range over a year."""
+
+    start: str
+    end: str

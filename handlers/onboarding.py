@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import menus, messages
+from bot import menus, messages, proposals
 from bot.context import StmContext
 from bot.guards import command_text, guarded
 from domain.roles import commands_for
@@ -37,6 +37,8 @@ async def vincular_cuenta(update: Update, context: StmContext) -> None:
         )
     await messages.reply(update, context, "onboarding/bound", bound=bound)
     await menus.publish_for(context.bot, user.id, actor.roles())
+    if bound.role == "facilitador":
+        await proposals.propose_customary_days(context)  # R8: proposed when an STM starts
     if bound.facilitator_chat_id is not None:
         try:
             await messages.send(

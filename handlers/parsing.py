@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, time
 
-from domain.errors import MissingName, TokenUnknown, Usage
+from domain.errors import BadDate, BadTime, MissingName, TokenUnknown, Usage
 from domain.roles import Role
+from domain.secretariat_settings import parse_hhmm, parse_iso_date
 
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -79,3 +81,76 @@ def municipality(text: str) -> str:
     if not text.strip():
         raise MissingName("nuevo_stm")
     return text
+
+
+@dataclass(frozen=True)
+class ConvocarRequest:
+    """``/convocar <kind> <AAAA-MM-DD> <HH:MM> <lugar>`` + one agenda item per line."""
+
+    kind: str
+    day: date
+    at: time
+    place: str
+    agenda: list[str]
+
+
+_BULLET = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s*")
+
+
+def convocar(text: str) -> ConvocarRequest:
+    """Parse the one-shot form; the agenda keeps its order, numbering is ours."""
+    first, _, rest = text.strip().partition("\n")
+    words = first.split(maxsplit=3)
+    if len(words) < 3 or words[0].lower() not in ("ordinaria", "extraordinaria"):
+        raise Usage("convocar")
+    try:
+        day = parse_iso_date(words[1])
+    except ValueError:
+        raise BadDate(words[1]) from None
+    try:
+        at = parse_hhmm(words[2])
+    except ValueError:
+        raise BadTime(words[2]) from None
+    place = words[3].strip() if len(words) > 3 else ""
+    agenda = [_BULLET.sub("", line).strip() for line in rest.splitlines()]
+    return ConvocarRequest(words[0].lower(), day, at, place, [a for a in agenda if a])
+
+
+def day_range(text: str) -> tuple[date, date | None, str]:
+    """``/inhabil <AAAA-MM-DD> [hasta <AAAA-MM-DD>] <motivo>``."""
+    words = text.split()
+    if not words:
+        raise Usage("inhabil")
+    try:
+        start = parse_iso_date(words[0])
+    except ValueError:
+        raise BadDate(words[0]) from None
+    end = None
+    rest = words[1:]
+    if rest and rest[0].lower() == "hasta":
+        if len(rest) < 2:
+            raise Usage("inhabil")
+        try:
+            end = parse_iso_date(rest[1])
+        except ValueError:
+            raise BadDate(rest[1]) from None
+        rest = rest[2:]
+    if not rest:
+        raise MissingName("inhabil")
+    return start, end, " ".join(rest)
+
+
+def one_date(text: str, command: str) -> date:
+    """``/habil <AAAA-MM-DD>``."""
+    raw = text.strip()
+    if not raw:
+        raise Usage(command)
+    try:
+        return parse_iso_date(raw.split()[0])
+    except ValueError:
+        raise BadDate(raw.split()[0]) from None
+
+
+def optional_number(text: str, command: str) -> int | None:
+    """``/quorum [n]``, ``/iniciar [n]``."""
+    return roster_number(text, command) if text.strip() else None

@@ -80,10 +80,12 @@ class Harness:
     async def press(
         self, user_id: int, chat_id: int, message_id: int, data: str, *, forge: bool = False
     ) -> str:
-        """A user presses a button; returns the callback query id."""
-        return self.fake.press(
+        """A user presses a button and the bot handles it; returns the callback query id."""
+        query = self.fake.press(
             user_id, chat_id=chat_id, message_id=message_id, data=data, forge=forge
         )
+        await self.settled(query)
+        return query
 
     def user(self, key: str, user_id: int, first: str, last: str | None = None) -> int:
         """Register a Telegram user in the fake world."""

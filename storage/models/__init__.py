@@ -3,7 +3,29 @@
 from storage.models.audit import AuditEntry
 from storage.models.base import Base
 from storage.models.choice import PendingChoice
+from storage.models.meeting import (
+    AttendanceAnswer,
+    CustomaryProposal,
+    Delivery,
+    Meeting,
+    NonWorkingDay,
+    Presence,
+)
 from storage.models.roster import Invitation, Member
 from storage.models.secretariat import Seat, Secretariat
 
-__all__ = ["AuditEntry", "Base", "Invitation", "Member", "PendingChoice", "Seat", "Secretariat"]
+__all__ = [
+    "AttendanceAnswer",
+    "AuditEntry",
+    "Base",
+    "CustomaryProposal",
+    "Delivery",
+    "Invitation",
+    "Meeting",
+    "Member",
+    "NonWorkingDay",
+    "PendingChoice",
+    "Presence",
+    "Seat",
+    "Secretariat",
+]

@@ -18,8 +18,22 @@ from domain.roles import (
 )
 
 ANYONE_ONLY = {"start", "ayuda", "privacidad"}
-FACILITATOR_ONLY = {"vincular", "asiento", "alta", "invitar", "baja", "ajustar"}
-MEMBERS_ONLY = {"integrantes", "ajustes"}
+FACILITATOR_ONLY = {
+    "vincular",
+    "asiento",
+    "alta",
+    "invitar",
+    "baja",
+    "ajustar",
+    "convocar",
+    "inhabil",
+    "habil",
+    "iniciar",
+    "presente",
+    "instalar",
+    "concluir",
+}
+MEMBERS_ONLY = {"integrantes", "ajustes", "inhabiles", "sesiones", "quorum"}
 
 
 def m(secretariat: int, role: Role, name: str = "Zamora", member: int = 1) -> Membership:

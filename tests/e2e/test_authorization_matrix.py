@@ -28,6 +28,16 @@ CONTRACT: dict[str, tuple[str, set[str], str]] = {
     "integrantes": ("", MEMBERS, "any"),
     "ajustes": ("", MEMBERS, "any"),
     "ajustar": ("hora_recordatorios 09:00", {"facilitador"}, "private"),
+    "convocar": ("ordinaria 2027-01-20 10:00 Sala\nPunto {n}", {"facilitador"}, "any"),
+    "inhabil": ("2027-03-0{n} Acuerdo {n}", {"facilitador"}, "private"),
+    "inhabiles": ("", MEMBERS, "any"),
+    "habil": ("2027-03-09", {"facilitador"}, "private"),
+    "sesiones": ("", MEMBERS, "any"),
+    "quorum": ("", MEMBERS, "any"),
+    "iniciar": ("", {"facilitador"}, "any"),
+    "presente": ("2", {"facilitador"}, "any"),
+    "instalar": ("", {"facilitador"}, "any"),
+    "concluir": ("", {"facilitador"}, "any"),
 }
 
 ACCESS_REFUSALS = (

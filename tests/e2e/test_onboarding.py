@@ -70,7 +70,16 @@ async def test_menus_per_scope(harness: Harness) -> None:
         c["command"]
         for c in harness.fake.commands_for({"type": "chat", "chat_id": z.titulars["garante"]})
     ]
-    assert set(titular) == {"start", "ayuda", "privacidad", "integrantes", "ajustes"}
+    assert set(titular) == {
+        "start",
+        "ayuda",
+        "privacidad",
+        "integrantes",
+        "ajustes",
+        "inhabiles",
+        "sesiones",
+        "quorum",
+    }
 
 
 async def test_start_for_a_stranger_and_for_a_member(harness: Harness) -> None:

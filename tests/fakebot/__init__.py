@@ -4,6 +4,7 @@ See :mod:`tests.fakebot.server` for the test-facing API, :mod:`tests.fakebot.met
 implemented methods and :mod:`tests.fakebot.html` for the HTML parse_mode validator.
 """
 
+from .flood import LIMITED_METHODS, FloodControl, Limit
 from .html import HtmlParseError, ParsedText, parse_html, parse_text, parsed_length, utf16_len
 from .methods import KNOWN_METHODS, METHODS, REQUIRED, MethodSpec
 from .models import (
@@ -22,6 +23,7 @@ from .state import DEFAULT_TOKEN
 __all__ = [
     "DEFAULT_TOKEN",
     "KNOWN_METHODS",
+    "LIMITED_METHODS",
     "METHODS",
     "REQUIRED",
     "ApiError",
@@ -31,7 +33,9 @@ __all__ = [
     "FakeFile",
     "FakeGroup",
     "FakeUser",
+    "FloodControl",
     "HtmlParseError",
+    "Limit",
     "MethodSpec",
     "ParsedText",
     "RateLimitPolicy",

@@ -86,7 +86,7 @@ class Call:
     ``params`` are decoded (ints, bools and JSON objects/arrays are Python values; uploaded
     files appear as :class:`UploadedFile`). For ``sendMessage``/``editMessageText`` the HTML
     exactly as sent is ``params["text"]``; the parsed text is in ``response["result"]``.
-    ``at`` is ``time.monotonic()`` when the answer was produced (for rate assertions).
+    ``at`` is the server's monotonic clock when the answer was produced (for rate assertions).
     """
 
     index: int

@@ -45,6 +45,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .flood import FloodControl, Limit
 from .methods import METHODS, MethodSpec, canonical_method, decode_params
 from .models import (
     ApiError,
@@ -74,7 +75,8 @@ _DEFAULT_DESCRIPTIONS = {
 
 
 class RateLimitPolicy(Protocol):
-    """Hook for an optional flood-control mode (none is built in yet).
+    """Hook for an optional flood-control mode; :class:`~tests.fakebot.flood.FloodControl`
+    (Telegram's limits, see :meth:`FakeBotAPI.enforce_rate_limits`) is the built-in one.
 
     ``check`` is called for every decoded call, with the state lock held, before the method
     runs. Return ``None`` to let the call through (and count it), or the ``retry_after``
@@ -189,6 +191,10 @@ class FakeBotAPI:
         check_param_names: reject parameters the Bot API method does not have (Telegram
             ignores them silently, which hides typos).
         clock: wall-clock source for message dates (seconds since the epoch).
+        rate_limits: enforce Telegram's flood limits from the start (and after every
+            ``reset``); same as calling :meth:`enforce_rate_limits` with its defaults.
+        monotonic: the clock of ``Call.at`` and of flood control (seconds, only differences
+            matter); inject one to make flood-control tests independent of real time.
     """
 
     def __init__(
@@ -201,6 +207,8 @@ class FakeBotAPI:
         strict_html: bool = True,
         check_param_names: bool = True,
         clock: Callable[[], float] = time.time,
+        rate_limits: bool = False,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.state = BotState(
             token=token,
@@ -211,8 +219,11 @@ class FakeBotAPI:
         )
         self.long_poll_cap = long_poll_cap
         self.check_param_names = check_param_names
+        self.monotonic = monotonic
+        self._rate_limits_by_default = rate_limits
         #: Optional flood control (see :class:`RateLimitPolicy`); ``None`` = unlimited.
-        self.rate_limiter: RateLimitPolicy | None = None
+        self.rate_limiter: RateLimitPolicy | None = FloodControl() if rate_limits else None
+        self._too_many_requests = 0
         #: ``file_path`` of every download served, in order.
         self.downloads: list[str] = []
         #: Long-polls whose client hung up before the answer (not recorded as calls).
@@ -335,7 +346,8 @@ class FakeBotAPI:
             )
         self.downloads.clear()
         self.abandoned_polls = 0
-        self.rate_limiter = None
+        self.rate_limiter = FloodControl() if self._rate_limits_by_default else None
+        self._too_many_requests = 0
 
     def __enter__(self) -> FakeBotAPI:
         return self.start()
@@ -362,6 +374,35 @@ class FakeBotAPI:
         if self._stopping and self._server is not None and self._server.wake is not None:
             self._server.wake.set()
 
+    # ================================================================== flood control
+    def enforce_rate_limits(
+        self,
+        *,
+        overall: tuple[int, float] = (30, 1.0),
+        private: tuple[int, float] = (1, 1.0),
+        group: tuple[int, float] = (20, 60.0),
+    ) -> FloodControl:
+        """Answer ``429 Too Many Requests: retry after N`` beyond Telegram's limits.
+
+        Each limit is ``(count, period in seconds)``: ``overall`` for all chats together,
+        ``private`` per private chat, ``group`` per group/supergroup/channel; only
+        message-producing methods count (see :mod:`tests.fakebot.flood`). Refused messages
+        are not delivered. Replaces any earlier policy; ``fake.rate_limiter = None`` turns
+        flood control off again. Returns the policy (its ``accepted``/``rejected`` counts).
+        """
+        policy = FloodControl(
+            overall=Limit(*overall), private=Limit(*private), group=Limit(*group)
+        )
+        with self.state.lock:
+            self.rate_limiter = policy
+        return policy
+
+    @property
+    def too_many_requests(self) -> int:
+        """How many calls flood control refused with 429 (injected ``fail_next`` not counted)."""
+        with self.state.lock:
+            return self._too_many_requests
+
     # ================================================================== HTTP layer
     def _record(
         self,
@@ -387,7 +428,7 @@ class FakeBotAPI:
                     ok=error is None,
                     status=status,
                     response=body,
-                    at=time.monotonic(),
+                    at=self.monotonic(),
                 )
             )
         return JSONResponse(body, status_code=status)
@@ -460,8 +501,9 @@ class FakeBotAPI:
             if failure is not None:
                 raise failure
             if self.rate_limiter is not None:
-                retry_after = self.rate_limiter.check(method, params, time.monotonic())
+                retry_after = self.rate_limiter.check(method, params, self.monotonic())
                 if retry_after is not None:
+                    self._too_many_requests += 1
                     raise ApiError(
                         429,
                         f"Too Many Requests: retry after {retry_after}",

@@ -34,6 +34,7 @@ from telegram.ext import (
 )
 
 from .fixtures import build_application, polling
+from .flood import FloodControl, Limit
 from .html import HtmlParseError, parse_html, parsed_length, utf16_len
 from .methods import KNOWN_METHODS, METHODS
 from .server import FakeBotAPI
@@ -719,6 +720,126 @@ async def test_wait_for_filters_and_explains_timeouts(
         await fake.wait_for("sendMessage", since=since, timeout=0.05, chat_id=103)
     with pytest.raises(AssertionError, match="no deleteMessage call"):
         await fake.wait_for("deleteMessage", since=since, timeout=0.05)
+
+
+# =============================================================== flood control (optional)
+class Ticks:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_flood_control_windows_are_sliding_and_exact() -> None:
+    overall = FloodControl(overall=Limit(3, 1.0))
+    # Three chats in the first 0.2 s pass; a fourth waits until the first leaves the window.
+    assert overall.check("sendMessage", {"chat_id": 1}, 0.0) is None
+    assert overall.check("sendMessage", {"chat_id": 2}, 0.1) is None
+    assert overall.check("sendDocument", {"chat_id": 3}, 0.2) is None
+    assert overall.check("sendMessage", {"chat_id": 4}, 0.5) == 1
+    assert overall.check("sendMessage", {"chat_id": 4}, 1.0) is None
+    assert (overall.accepted, overall.rejected) == (4, 1)
+
+    private = FloodControl(private=Limit(1, 1.0))
+    assert private.check("sendMessage", {"chat_id": 7}, 0.0) is None
+    assert private.check("sendMessage", {"chat_id": "7"}, 0.99) == 1  # "7" is chat 7
+    assert private.check("sendMessage", {"chat_id": 8}, 0.99) is None  # another chat
+    assert private.check("sendMessage", {"chat_id": 7}, 1.0) is None
+
+    group = FloodControl(group=Limit(2, 60.0))
+    assert group.check("sendMessage", {"chat_id": -100}, 10.0) is None
+    assert group.check("editMessageText", {"chat_id": -100}, 20.0) is None
+    assert group.check("sendMessage", {"chat_id": -100}, 30.5) == 40  # until 10.0 + 60
+    assert group.check("sendMessage", {"chat_id": "@canal"}, 31.0) is None  # a channel
+    assert group.check("sendMessage", {"chat_id": "@Canal"}, 32.0) is None
+    assert group.check("sendMessage", {"chat_id": "@canal"}, 33.0) == 58
+
+    # Methods that produce no message always pass and are not counted.
+    for _ in range(10):
+        assert group.check("answerCallbackQuery", {"callback_query_id": "1"}, 33.0) is None
+        assert group.check("getMe", {}, 33.0) is None
+    assert (group.accepted, group.rejected) == (4, 2)
+    with pytest.raises(ValueError, match="count >= 1"):
+        Limit(0, 1.0)
+
+
+async def test_flood_control_answers_429_and_drops_the_message() -> None:
+    ticks = Ticks()
+    with FakeBotAPI(monotonic=ticks) as fake:
+        fake.add_user(101, "Claudia", started=True)
+        fake.enforce_rate_limits()
+        async with httpx.AsyncClient(base_url=f"{fake.bot_base_url}{fake.token}/") as api:
+            assert (await post(api, "sendMessage", chat_id=101, text="uno"))[0] == 200
+            ticks.now += 0.5
+            status, body = await post(api, "sendMessage", chat_id=101, text="dos")
+            assert (status, body) == (
+                429,
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+            )
+            assert [m.text for m in fake.messages[101]] == ["uno"]
+            assert fake.too_many_requests == 1
+            # Unlimited methods pass even now.
+            assert (await post(api, "getMe"))[0] == 200
+            ticks.now += 0.5
+            assert (await post(api, "sendMessage", chat_id=101, text="dos"))[0] == 200
+            assert [c.at for c in fake.calls_to("sendMessage")] == [1000.0, 1000.5, 1001.0]
+            # PTB turns the answer into RetryAfter.
+            bot = Bot(fake.token, base_url=fake.bot_base_url)
+            async with bot:
+                with pytest.raises(RetryAfter) as retry:
+                    await bot.send_message(101, "tres")
+            assert retry.value.retry_after.total_seconds() == 1
+            assert fake.too_many_requests == 2
+            fake.rate_limiter = None
+            assert (await post(api, "sendMessage", chat_id=101, text="tres"))[0] == 200
+
+
+async def test_flood_control_overall_and_group_limits() -> None:
+    ticks = Ticks()
+    with FakeBotAPI(monotonic=ticks) as fake:
+        fake.add_group(-1001, "STM Zamora")
+        for user_id in range(201, 232):
+            fake.add_user(user_id, f"Persona {user_id}", started=True)
+        fake.enforce_rate_limits()
+        async with httpx.AsyncClient(base_url=f"{fake.bot_base_url}{fake.token}/") as api:
+            statuses = [
+                (await post(api, "sendMessage", chat_id=user_id, text="hola"))[0]
+                for user_id in range(201, 232)
+            ]
+            assert statuses == [200] * 30 + [429]
+            ticks.now += 1.0
+            statuses = [
+                (await post(api, "sendMessage", chat_id=-1001, text=f"aviso {i}"))[0]
+                for i in range(21)
+            ]
+            assert statuses == [200] * 20 + [429]
+            ticks.now += 59.0
+            status, body = await post(api, "sendMessage", chat_id=-1001, text="otra")
+            assert (status, body["parameters"]) == (429, {"retry_after": 1})
+            ticks.now += 1.0
+            assert (await post(api, "sendMessage", chat_id=-1001, text="otra"))[0] == 200
+        assert fake.too_many_requests == 3
+
+
+def test_flood_control_from_the_constructor_survives_reset() -> None:
+    with FakeBotAPI(rate_limits=True) as fake:
+        assert isinstance(fake.rate_limiter, FloodControl)
+        fake.rate_limiter = None
+        fake.reset()
+        assert isinstance(fake.rate_limiter, FloodControl)
+        assert fake.too_many_requests == 0
+    with FakeBotAPI() as fake:
+        fake.enforce_rate_limits(private=(2, 0.5))
+        fake.reset()
+        assert fake.rate_limiter is None
 
 
 # =============================================================== the real PTB

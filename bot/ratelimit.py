@@ -1,0 +1,438 @@
+"""Outgoing flood control: Telegram's limits per chat, and retries that block one chat only.
+
+Telegram allows a bot about 30 messages per second overall, about 1 per second in one
+private chat and 20 per minute in one group (its FAQ; PTB's wiki "Avoiding flood limits").
+Beyond that it answers ``429 Too Many Requests: retry after N``. PTB's ``AIORateLimiter``
+only knows the overall and the group limits, retries nothing unless ``max_retries`` is set,
+and then pauses *every* request for ``N`` seconds. A convocation sends a message and an
+``.ics`` to each of up to ~150 members at once, so :class:`DeliveryRateLimiter` instead:
+
+* throttles before sending (never relies on 429s): a shared bucket for all chats, a
+  spacing per private chat, a spacing plus a per-minute window per group or channel;
+* keeps each chat's requests in the order they were made (message before ``.ics``), by
+  serialising a chat's requests, retries included;
+* on a 429 waits ``retry_after`` (plus a margin) in that chat only; the other chats go on.
+  Only when several chats get a 429 within ``global_429_window`` seconds — the limit that
+  was hit is then the bot-wide one, not a chat's — does it also pause the shared bucket;
+* retries transient failures (``NetworkError``, ``TimedOut``, 5xx) with exponential backoff,
+  in that chat only; ``Forbidden``, ``BadRequest`` and every other error are raised at once.
+
+Only endpoints that produce or edit a message (:data:`MESSAGE_ENDPOINTS`) are throttled and
+retried; ``getMe``, ``setMyCommands``, ``answerCallbackQuery``... go straight through (a
+button press must be answered at once), and PTB never passes ``getUpdates`` to a limiter.
+
+Retrying ``TimedOut`` makes delivery at-least-once: a request whose answer timed out may
+have reached Telegram, so the user can, rarely, see a message twice. For a convocation a
+duplicate is better than a loss; ``retry_timeouts=False`` chooses at-most-once instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import warnings
+from collections import deque
+from collections.abc import Callable, Collection, Coroutine
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseRateLimiter
+
+__all__ = ["MESSAGE_ENDPOINTS", "DeliveryRateLimiter", "LimiterStats"]
+
+log = logging.getLogger(__name__)
+
+#: What PTB's request callback returns.
+ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+#: Bot API endpoints that produce or change a message in a chat: the ones Telegram's flood
+#: limits apply to. Everything else passes through unthrottled and is not retried.
+MESSAGE_ENDPOINTS: frozenset[str] = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendAudio",
+        "sendVideo",
+        "sendAnimation",
+        "sendVoice",
+        "sendVideoNote",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendSticker",
+        "sendInvoice",
+        "sendPaidMedia",
+        "sendGame",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageMedia",
+        "editMessageReplyMarkup",
+        "editMessageLiveLocation",
+        "stopMessageLiveLocation",
+        "stopPoll",
+        "pinChatMessage",
+        "unpinChatMessage",
+    }
+)
+
+#: Endpoints that send several messages in one request, and the field that lists them.
+_BATCH_FIELDS = {
+    "sendMediaGroup": "media",
+    "copyMessages": "message_ids",
+    "forwardMessages": "message_ids",
+}
+
+#: Past this many remembered chats, idle ones are forgotten (their limits have expired).
+_PRUNE_ABOVE = 2048
+
+
+@dataclass(frozen=True)
+class LimiterStats:
+    """What the limiter met so far (for logs, the benchmark and tests).
+
+    Attributes:
+        too_many_requests: 429 answers received (each retried, unless retries ran out).
+        transient_errors: transient failures received (same).
+        global_pauses: times the shared bucket was paused because several chats got a 429.
+    """
+
+    too_many_requests: int = 0
+    transient_errors: int = 0
+    global_pauses: int = 0
+
+
+class _Window:
+    """At most ``limit`` starts in any ``period`` seconds (a sliding log), ``gap`` apart."""
+
+    def __init__(self, limit: int, period: float, gap: float = 0.0) -> None:
+        self.limit = limit
+        self.period = period
+        self.gap = gap
+        self.starts: deque[float] = deque()
+        self.last = -math.inf
+
+    def ready_at(self, now: float, cost: int) -> float:
+        """The earliest time ``cost`` more starts fit (``now`` if they fit already)."""
+        while self.starts and self.starts[0] <= now - self.period:
+            self.starts.popleft()
+        ready = max(now, self.last + self.gap)
+        excess = len(self.starts) + min(cost, self.limit) - self.limit
+        if excess > 0:
+            ready = max(ready, self.starts[excess - 1] + self.period)
+        return ready
+
+    def take(self, now: float, cost: int) -> None:
+        self.starts.extend([now] * cost)
+        self.last = now
+
+    def idle(self, now: float) -> bool:
+        return not self.starts or self.starts[-1] <= now - self.period
+
+
+class _Chat:
+    """One chat's queue: a FIFO lock, when its next request may start, its window."""
+
+    def __init__(self, interval: float, window: _Window | None) -> None:
+        self.lock = asyncio.Lock()
+        self.interval = interval
+        self.window = window
+        self.not_before = -math.inf
+
+    def postpone(self, until: float) -> None:
+        self.not_before = max(self.not_before, until)
+
+    def idle(self, now: float) -> bool:
+        return (
+            not self.lock.locked()
+            and self.not_before <= now
+            and (self.window is None or self.window.idle(now))
+        )
+
+
+def _chat_key(data: dict[str, Any]) -> int | str | None:
+    """The target chat: ``123`` and ``"123"`` are one chat, ``"@name"`` is a channel/group."""
+    chat_id = data.get("chat_id")
+    if chat_id is None or isinstance(chat_id, bool) or chat_id == "":
+        return None
+    if isinstance(chat_id, int):
+        return chat_id
+    text = str(chat_id).strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    return text.lower()
+
+
+def _cost(endpoint: str, data: dict[str, Any]) -> int:
+    """How many messages the request produces (an album or a batch counts each item)."""
+    field = _BATCH_FIELDS.get(endpoint)
+    value = data.get(field) if field is not None else None
+    if isinstance(value, list | tuple) and value:
+        return len(value)
+    return 1
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    """``retry_after`` in seconds, without PTB's int-vs-timedelta deprecation warning."""
+    value = getattr(exc, "_retry_after", None)
+    if not isinstance(value, timedelta):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = exc.retry_after
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+class DeliveryRateLimiter(BaseRateLimiter[int]):
+    """PTB rate limiter that keeps a fan-out within Telegram's limits and loses nothing.
+
+    Use it as ``ApplicationBuilder().rate_limiter(DeliveryRateLimiter())``. Like
+    ``AIORateLimiter``, the per-call ``rate_limit_args`` is an ``int`` overriding
+    ``max_retries`` (``bot.send_message(..., rate_limit_args=1)`` retries once; PTB drops a
+    falsy value, so ``0`` means the default).
+
+    Args:
+        overall_rate: messages per ``overall_period`` for the whole bot (Telegram: ~30/s).
+        overall_period: seconds of the overall window. Starts are also spread evenly,
+            ``overall_period / overall_rate`` apart, so a burst never arrives at once.
+        private_interval: seconds between the end of one request to a private chat and the
+            start of the next (Telegram: ~1 message per second per chat). Measured from the
+            *answer*, so however long the request travelled, Telegram has seen the previous
+            message at least this long before the next one: no burst, no 429.
+        group_rate: messages per ``group_period`` to one group, supergroup or channel
+            (negative chat id or ``@username``); Telegram: 20 per minute.
+        group_period: seconds of the group window.
+        group_interval: seconds between two requests to one group, like
+            ``private_interval`` (a group also takes at most ~1 message per second).
+        margin: seconds added to every window and to every ``retry_after``, to absorb the
+            jitter between our clock and the moment Telegram counts a request.
+        max_retries: retries of one request after a 429 or a transient error (in total).
+        backoff_base: first wait after a transient error; it doubles on each retry
+            (0.5, 1, 2, 4 s...), up to ``backoff_max``.
+        backoff_max: longest wait after a transient error.
+        retry_timeouts: also retry ``TimedOut`` (at-least-once; see the module docstring).
+            A pool timeout, where the request was never sent, is retried regardless.
+        global_429_window: when two different chats get a 429 within this many seconds,
+            the shared bucket is paused for ``retry_after`` too (the bot-wide limit was hit).
+        endpoints: the throttled endpoints (default :data:`MESSAGE_ENDPOINTS`).
+    """
+
+    __slots__ = (
+        "_backoff_base",
+        "_backoff_max",
+        "_chats",
+        "_endpoints",
+        "_global_429_window",
+        "_group_interval",
+        "_group_period",
+        "_group_rate",
+        "_margin",
+        "_max_retries",
+        "_overall",
+        "_overall_lock",
+        "_overall_period",
+        "_overall_rate",
+        "_paused_until",
+        "_private_interval",
+        "_recent_429",
+        "_retry_timeouts",
+        "_stats",
+    )
+
+    def __init__(
+        self,
+        *,
+        overall_rate: int = 30,
+        overall_period: float = 1.0,
+        private_interval: float = 1.0,
+        group_rate: int = 20,
+        group_period: float = 60.0,
+        group_interval: float = 1.0,
+        margin: float = 0.05,
+        max_retries: int = 5,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        retry_timeouts: bool = True,
+        global_429_window: float = 1.0,
+        endpoints: Collection[str] = MESSAGE_ENDPOINTS,
+    ) -> None:
+        if overall_rate < 1 or group_rate < 1:
+            raise ValueError("overall_rate and group_rate must be at least 1")
+        if min(overall_period, group_period) <= 0:
+            raise ValueError("overall_period and group_period must be positive")
+        if min(private_interval, group_interval, margin, backoff_base, global_429_window) < 0:
+            raise ValueError("intervals, margin, backoff and windows must not be negative")
+        if max_retries < 0 or backoff_max < backoff_base:
+            raise ValueError("max_retries must be >= 0 and backoff_max >= backoff_base")
+        self._margin = margin
+        self._overall_rate = overall_rate
+        self._overall_period = overall_period
+        self._private_interval = private_interval
+        self._group_rate = group_rate
+        self._group_period = group_period + margin
+        self._group_interval = group_interval
+        self._max_retries = max_retries
+        self._backoff_base = backoff_base
+        self._backoff_max = backoff_max
+        self._retry_timeouts = retry_timeouts
+        self._global_429_window = global_429_window
+        self._endpoints = frozenset(endpoints)
+        self._stats = LimiterStats()
+        self._reset()
+
+    def _reset(self) -> None:
+        """Fresh per-chat and shared state (also after ``shutdown``, for a new event loop)."""
+        self._overall = _Window(
+            self._overall_rate,
+            self._overall_period + self._margin,
+            gap=self._overall_period / self._overall_rate,
+        )
+        self._overall_lock = asyncio.Lock()
+        self._chats: dict[int | str, _Chat] = {}
+        self._paused_until = -math.inf
+        self._recent_429: list[tuple[int | str | None, float]] = []
+
+    @property
+    def stats(self) -> LimiterStats:
+        """Counts of 429s, transient errors and global pauses since construction."""
+        return self._stats
+
+    async def initialize(self) -> None:
+        """Nothing to set up: state is created per chat on first use."""
+
+    async def shutdown(self) -> None:
+        """Forget every chat's state (an application may be restarted in a new loop)."""
+        self._reset()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> ApiResult:
+        """Send when the limits allow; retry 429s and transient errors in this chat only.
+
+        Deviates on purpose from ``BaseRateLimiter``'s advice to handle only ``RetryAfter``:
+        ``NetworkError`` (5xx, connection errors, timeouts) is retried too, because a
+        convocation must not lose a message to a passing network failure. ``BadRequest``
+        (a ``NetworkError`` subclass in PTB) and ``Forbidden`` are never retried.
+        """
+        if endpoint not in self._endpoints:
+            return await callback(*args, **kwargs)
+        max_retries = self._max_retries if rate_limit_args is None else rate_limit_args
+        key = _chat_key(data)
+        chat = self._chat(key)
+        cost = _cost(endpoint, data)
+        loop = asyncio.get_running_loop()
+        async with chat.lock:
+            attempt = 0
+            while True:
+                await self._wait_for_chat(chat, cost)
+                start = await self._take_overall(cost)
+                if chat.window is not None:
+                    chat.window.take(start, cost)
+                try:
+                    return await callback(*args, **kwargs)
+                except RetryAfter as exc:
+                    self._count(too_many_requests=1)
+                    wait = _retry_seconds(exc) + self._margin
+                    if attempt >= max_retries:
+                        log.warning("%s: still 429 after %d retries, giving up", endpoint, attempt)
+                        raise
+                    now = loop.time()
+                    chat.postpone(now + wait)
+                    self._note_429(key, now, wait)
+                    log.info("%s: 429, retrying in %.1f s", endpoint, wait)
+                    log.debug("%s to chat %s: 429, retry after %.1f s", endpoint, key, wait)
+                except NetworkError as exc:
+                    if not self._transient(exc):
+                        raise
+                    self._count(transient_errors=1)
+                    if attempt >= max_retries:
+                        log.warning("%s: %s after %d retries, giving up", endpoint, exc, attempt)
+                        raise
+                    delay = min(self._backoff_base * 2**attempt, self._backoff_max)
+                    chat.postpone(loop.time() + delay)
+                    log.info("%s: %s, retrying in %.1f s", endpoint, type(exc).__name__, delay)
+                    log.debug("%s to chat %s: %s, retrying", endpoint, key, exc)
+                finally:
+                    chat.postpone(loop.time() + chat.interval * cost)
+                attempt += 1
+
+    def _count(self, **increments: int) -> None:
+        current = self._stats
+        self._stats = replace(
+            current, **{name: getattr(current, name) + n for name, n in increments.items()}
+        )
+
+    def _transient(self, exc: NetworkError) -> bool:
+        if isinstance(exc, BadRequest):
+            return False
+        if isinstance(exc, TimedOut) and not self._retry_timeouts:
+            return "Pool timeout" in exc.message  # never sent: safe to retry
+        return True
+
+    def _chat(self, key: int | str | None) -> _Chat:
+        if key is None:  # e.g. an inline message edit: only the overall limit applies
+            return _Chat(0.0, None)
+        chat = self._chats.get(key)
+        if chat is None:
+            if len(self._chats) >= _PRUNE_ABOVE:
+                now = asyncio.get_running_loop().time()
+                for stale in [k for k, c in self._chats.items() if c.idle(now)]:
+                    del self._chats[stale]
+            if isinstance(key, int) and key > 0:
+                chat = _Chat(self._private_interval, None)
+            else:
+                window = _Window(self._group_rate, self._group_period)
+                chat = _Chat(self._group_interval, window)
+            self._chats[key] = chat
+        return chat
+
+    @staticmethod
+    async def _wait_for_chat(chat: _Chat, cost: int) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            ready = chat.not_before
+            if chat.window is not None:
+                ready = max(ready, chat.window.ready_at(now, cost))
+            if ready <= now:
+                return
+            await asyncio.sleep(ready - now)
+
+    async def _take_overall(self, cost: int) -> float:
+        """Wait for room in the shared bucket (first come, first served); return the time."""
+        loop = asyncio.get_running_loop()
+        async with self._overall_lock:
+            while True:
+                now = loop.time()
+                ready = max(self._overall.ready_at(now, cost), self._paused_until)
+                if ready <= now:
+                    self._overall.take(now, cost)
+                    return now
+                await asyncio.sleep(ready - now)
+
+    def _note_429(self, key: int | str | None, now: float, wait: float) -> None:
+        """Pause everyone too when 429s come from more than one chat at once."""
+        recent = [(k, t) for k, t in self._recent_429 if t > now - self._global_429_window]
+        if key is None or any(k != key for k, _ in recent):
+            self._paused_until = max(self._paused_until, now + wait)
+            self._count(global_pauses=1)
+            log.warning("429s in several chats at once: pausing all sends for %.1f s", wait)
+        recent.append((key, now))
+        self._recent_429 = recent
