@@ -57,6 +57,7 @@ def build_application(
         .build()
     )
     assert isinstance(application, StmApplication)
+    application.add_handlers(convocations.GUIDED_HANDLERS, group=-1)
     for module in (
         onboarding,
         secretariats,

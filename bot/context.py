@@ -39,6 +39,7 @@ class StmContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         self.target: Target | None = None
         self.chosen: int | None = None  # secretariat picked with a button, if any
         self.replayed_args: str | None = None  # a parked command's text, on replay
+        self.consumed = False  # an earlier handler group already answered this update
 
     @property
     def app(self) -> StmApplication:

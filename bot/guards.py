@@ -41,37 +41,45 @@ GUARDED: dict[str, Handler] = {}
 
 def guarded(name: str) -> Callable[[Handler], Handler]:
     """Authorize ``/name`` per the contract before running the handler."""
-    spec = COMMANDS[name]
+    assert name in COMMANDS, f"/{name} is not in the contract table"
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def wrapper(update: Update, context: StmContext) -> None:
-            chat, user = update.effective_chat, update.effective_user
-            if chat is None or user is None:
-                return
-            private = chat.type == ChatType.PRIVATE
-            async with context.db() as session:
-                context.actor = await access.load_actor(
-                    session, user.id, is_admin=user.id in context.settings.admins
-                )
-                group = None if private else await access.group_secretariat(session, chat.id)
-            outcome = resolve(
-                spec,
-                context.actor,
-                chat_is_private=private,
-                group_secretariat_id=group,
-                chosen=context.chosen,
-            )
-            if isinstance(outcome, list):
-                await _ask(update, context, name, outcome)
-                return
-            context.target = outcome
-            await handler(update, context)
+            if await authorize(update, context, name) is not None:
+                await handler(update, context)
 
         GUARDED[name] = wrapper
         return wrapper
 
     return decorate
+
+
+async def authorize(update: Update, context: StmContext, name: str) -> Target | bool | None:
+    """Authorize ``/name``: the target secretariat, ``True`` for commands without one, or
+    ``None`` when the caller was asked to choose (the command is parked, not refused)."""
+    spec = COMMANDS[name]
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return None
+    private = chat.type == ChatType.PRIVATE
+    async with context.db() as session:
+        context.actor = await access.load_actor(
+            session, user.id, is_admin=user.id in context.settings.admins
+        )
+        group = None if private else await access.group_secretariat(session, chat.id)
+    outcome = resolve(
+        spec,
+        context.actor,
+        chat_is_private=private,
+        group_secretariat_id=group,
+        chosen=context.chosen,
+    )
+    if isinstance(outcome, list):
+        await _ask(update, context, name, outcome)
+        return None
+    context.target = outcome
+    return outcome if outcome is not None else True
 
 
 async def _ask(update: Update, context: StmContext, name: str, options: list[Membership]) -> None:

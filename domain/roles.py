@@ -177,7 +177,15 @@ COMMANDS: dict[str, CommandSpec] = {
             Scope.SECRETARIAT,
             "/convocar <ordinaria|extraordinaria> <AAAA-MM-DD> <HH:MM> <lugar>\n"
             "<un punto del orden del día por línea>",
-            "Convocar a sesión",
+            "Convocar a sesión (solo /convocar: paso a paso)",
+        ),
+        CommandSpec(
+            "cancelar_convocatoria",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/cancelar_convocatoria",
+            "Salir de la convocatoria paso a paso",
         ),
         CommandSpec(
             "inhabil",

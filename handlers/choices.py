@@ -41,6 +41,8 @@ async def boton_invalido(update: Update, context: StmContext) -> None:
 
 async def desconocido(update: Update, context: StmContext) -> None:
     """An unknown command or free text in a private chat: point to /ayuda."""
+    if context.consumed:
+        return
     await messages.reply(update, context, "common/unknown")
 
 

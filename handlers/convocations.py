@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, time
 
 from telegram import Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.constants import ChatType
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from bot import buttons, delivery, ics, messages
+from bot import buttons, delivery, errors, ics, messages
 from bot.context import StmContext
-from bot.guards import authorize_button, command_text, guarded
+from bot.guards import authorize, authorize_button, command_text, guarded
+from domain.errors import NonBusinessRefused, PastDate, Refusal, ShortNotice
 from domain.notice import SessionKind
 from domain.roles import Role
 from handlers import parsing
@@ -21,8 +31,22 @@ log = logging.getLogger(__name__)
 
 @guarded("convocar")
 async def convocar(update: Update, context: StmContext) -> None:
-    """Validate and preview a convocation; nothing is sent before "Enviar" (R7)."""
-    request = parsing.convocar(command_text(update, context))
+    """Validate and preview a convocation; nothing is sent before "Enviar" (R7).
+
+    Bare ``/convocar`` in a private chat starts the guided conversation instead.
+    """
+    text = command_text(update, context)
+    chat = update.effective_chat
+    assert chat is not None
+    if not text.strip() and chat.type == ChatType.PRIVATE:
+        target = context.require_target()
+        context.chat_data[GUIDED] = Guided(target.secretariat_id)
+        await messages.reply(update, context, "convocations/guided_kind")
+        return
+    await _preview(update, context, parsing.convocar(text))
+
+
+async def _preview(update: Update, context: StmContext, request: parsing.ConvocarRequest) -> None:
     chat = update.effective_chat
     assert chat is not None
     async with context.db.begin() as session:
@@ -167,7 +191,90 @@ async def deliver(context: StmContext, convened: meetings.Convened) -> None:
         )
 
 
+#: ``chat_data`` key of a guided convocation in progress. Kept in memory on purpose: a
+#: half-typed convocation is not worth persisting; after a restart the facilitator starts
+#: again, and nothing was sent or saved.
+GUIDED = "convocatoria_guiada"
+
+
+@dataclass
+class Guided:
+    """The answers so far of a guided ``/convocar``."""
+
+    secretariat_id: int
+    kind: str | None = None
+    day: date | None = None
+    at: time | None = None
+    place: str | None = None
+
+
+async def paso_guiado(update: Update, context: StmContext) -> None:
+    """One answer of the guided ``/convocar`` (kind → date → time → place → agenda)."""
+    guided = context.chat_data.get(GUIDED)
+    message = update.effective_message
+    if not isinstance(guided, Guided) or message is None or not message.text:
+        return  # not in a guided convocation: other handlers take the message
+    text = message.text.strip()
+    try:
+        step = await _advance(update, context, guided, text)
+    except Refusal as refusal:
+        await errors.tell(update, context, refusal, alert=False)
+        step = None
+    if step is not None:
+        await messages.reply(update, context, f"convocations/guided_{step}")
+    context.consumed = True  # the catch-all "unknown text" answer stays silent
+
+
+async def _advance(update: Update, context: StmContext, guided: Guided, text: str) -> str | None:
+    """Store one answer; the name of the next prompt, or ``None`` once previewed."""
+    if guided.kind is None:
+        if text.lower() not in ("ordinaria", "extraordinaria"):
+            return "kind"
+        guided.kind = text.lower()
+        return "day"
+    if guided.day is None:
+        guided.day = parsing.one_date(text, "convocar")
+        return "time"
+    if guided.at is None:
+        guided.at = parsing.clock_time(text)
+        return "place"
+    if guided.place is None:
+        guided.place = text
+        return "agenda"
+    context.chosen = guided.secretariat_id
+    if await authorize(update, context, "convocar") is None:
+        return None
+    request = parsing.ConvocarRequest(
+        guided.kind, guided.day, guided.at, guided.place, parsing.agenda_lines(text)
+    )
+    try:
+        await _preview(update, context, request)
+    except (ShortNotice, PastDate, NonBusinessRefused):
+        guided.day = guided.at = None  # R7: ask for another date, keep the rest
+        raise
+    except Refusal:
+        context.chat_data.pop(GUIDED, None)
+        raise
+    context.chat_data.pop(GUIDED, None)
+    return None
+
+
+@guarded("cancelar_convocatoria")
+async def cancelar_convocatoria(update: Update, context: StmContext) -> None:
+    """Leave the guided ``/convocar``; nothing was saved or sent."""
+    active = context.chat_data.pop(GUIDED, None) is not None
+    await messages.reply(update, context, "convocations/guided_cancelled", active=active)
+
+
 HANDLERS: list[BaseHandler[Update, StmContext, None]] = [
     CommandHandler("convocar", convocar),
+    CommandHandler("cancelar_convocatoria", cancelar_convocatoria),
     CallbackQueryHandler(convocatoria_boton, pattern=f"^{buttons.Action.CONVOCATION.value}:"),
+]
+
+
+#: Runs before the command handlers (group -1) so a guided answer is never taken for
+#: "unknown text": it marks the update consumed, and the catch-all stays silent.
+GUIDED_HANDLERS: list[BaseHandler[Update, StmContext, None]] = [
+    MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, paso_guiado),
 ]

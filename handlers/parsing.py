@@ -112,8 +112,21 @@ def convocar(text: str) -> ConvocarRequest:
     except ValueError:
         raise BadTime(words[2]) from None
     place = words[3].strip() if len(words) > 3 else ""
-    agenda = [_BULLET.sub("", line).strip() for line in rest.splitlines()]
-    return ConvocarRequest(words[0].lower(), day, at, place, [a for a in agenda if a])
+    return ConvocarRequest(words[0].lower(), day, at, place, agenda_lines(rest))
+
+
+def agenda_lines(text: str) -> list[str]:
+    """One agenda item per line; bullets and numbers typed by the user are dropped."""
+    items = (_BULLET.sub("", line).strip() for line in text.splitlines())
+    return [item for item in items if item]
+
+
+def clock_time(text: str) -> time:
+    """``HH:MM`` or a refusal naming the format."""
+    try:
+        return parse_hhmm(text.strip())
+    except ValueError:
+        raise BadTime(text.strip()) from None
 
 
 def day_range(text: str) -> tuple[date, date | None, str]:

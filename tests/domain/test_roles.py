@@ -26,6 +26,7 @@ FACILITATOR_ONLY = {
     "baja",
     "ajustar",
     "convocar",
+    "cancelar_convocatoria",
     "inhabil",
     "habil",
     "iniciar",

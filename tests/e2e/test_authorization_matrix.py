@@ -31,6 +31,7 @@ CONTRACT: dict[str, tuple[str, set[str], str]] = {
     "convocar": ("ordinaria 2027-01-20 10:00 Sala\nPunto {n}", {"facilitador"}, "any"),
     "inhabil": ("2027-03-0{n} Acuerdo {n}", {"facilitador"}, "private"),
     "inhabiles": ("", MEMBERS, "any"),
+    "cancelar_convocatoria": ("", {"facilitador"}, "private"),
     "habil": ("2027-03-09", {"facilitador"}, "private"),
     "sesiones": ("", MEMBERS, "any"),
     "quorum": ("", MEMBERS, "any"),

@@ -97,7 +97,8 @@ async def test_convocation_refusals_save_nothing(harness: Harness) -> None:
     z = await setup_zamora(harness)
     before = await snapshot(harness.db)
     cases = {
-        "/convocar": "Se usa así",
+        "/convocar": "paso a paso",
+        "/cancelar_convocatoria": "cancelada",
         "/convocar mensual 2026-12-07 10:00 Sala" + AGENDA: "Se usa así",
         "/convocar ordinaria 07/12/2026 10:00 Sala" + AGENDA: "no es una fecha válida",
         "/convocar ordinaria 2026-02-30 10:00 Sala" + AGENDA: "no es una fecha válida",
@@ -336,3 +337,56 @@ async def test_customary_days_are_proposed_and_apply_only_once_confirmed(
     query = await harness.press(z.facilitator, z.facilitator, message_id, data, forge=True)
     assert "ya no es válido" in (harness.fake.answer_for(query).text or "")
     assert "2027-03-25 — Jueves Santo" in await harness.say(z.facilitator, "/inhabiles")
+
+
+async def test_guided_convocation(harness: Harness) -> None:
+    z = await setup_zamora(harness)
+    assert "paso a paso" in await harness.say(z.facilitator, "/convocar")
+    assert "ordinaria" in await harness.say(z.facilitator, "mensual")  # asked again
+    assert "AAAA-MM-DD" in await harness.say(z.facilitator, "Ordinaria")
+    assert "no es una fecha válida" in await harness.say(z.facilitator, "7 de diciembre")
+    assert "HH:MM" in await harness.say(z.facilitator, "2026-12-04")
+    assert "lugar" in await harness.say(z.facilitator, "10:00")
+    assert "orden del día" in await harness.say(z.facilitator, "Sala de Cabildo")
+    # too short notice: the refusal names the earliest date and the date is asked again
+    refused = await harness.say(z.facilitator, "Lista de asistencia\nSeguimiento del PAM")
+    assert "La fecha más próxima válida es 2026-12-05" in refused
+    await harness.say(z.facilitator, "2026-12-07")
+    await harness.say(z.facilitator, "10:00")
+    preview = await harness.send(z.facilitator, "Lista de asistencia\nSeguimiento del PAM")
+    assert "Vista previa" in (preview.text or "")
+    assert "2. Seguimiento del PAM" in (preview.text or "")
+    assert harness.fake.buttons(z.facilitator, preview.result["message_id"])
+    # the conversation is over: free text is free text again
+    assert "/ayuda" in await harness.say(z.facilitator, "hola")
+
+
+async def test_guided_convocation_can_be_cancelled(harness: Harness) -> None:
+    z = await setup_zamora(harness)
+    await harness.say(z.facilitator, "/convocar")
+    await harness.say(z.facilitator, "extraordinaria")
+    assert "cancelada" in await harness.say(z.facilitator, "/cancelar_convocatoria")
+    assert "/ayuda" in await harness.say(z.facilitator, "2026-12-07")
+    assert "No había" in await harness.say(z.facilitator, "/cancelar_convocatoria")
+    assert await _count(harness, Meeting) == 0
+
+
+async def test_a_member_the_bot_may_not_write_to_is_reported(harness: Harness) -> None:
+    """403 "bot can't initiate conversation": the others still get it; the report names it."""
+    z = await setup_zamora(harness)
+    harness.fake.add_user(z.titulars["academia"], "Lorenza", "Capiz Hernández", started=False)
+    since = await _convene(harness, z)
+    report = next(
+        c
+        for c in harness.fake.sent_to(z.facilitator, since)
+        if "Convocatoria enviada" in (c.text or "")
+    )
+    assert "Lorenza Capiz Hernández (titular): nunca abrió el chat con el bot" in (
+        report.text or ""
+    )
+    assert "Entregada a 5 de 6 integrantes" in (report.text or "")
+    async with harness.db() as session:
+        failures = list(
+            await session.scalars(select(Delivery.failure).where(Delivery.ok.is_(False)))
+        )
+    assert failures == ["no_iniciado"]
