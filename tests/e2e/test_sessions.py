@@ -390,3 +390,20 @@ async def test_a_member_the_bot_may_not_write_to_is_reported(harness: Harness) -
             await session.scalars(select(Delivery.failure).where(Delivery.ok.is_(False)))
         )
     assert failures == ["no_iniciado"]
+
+
+async def test_next_years_customary_days_are_proposed_once_by_the_daily_job(
+    harness: Harness,
+) -> None:
+    z = await setup_zamora(harness)
+    (job,) = harness.app.job_queue.get_jobs_by_name("customary-days")  # type: ignore[union-attr]
+    harness.clock.advance(days=310)  # 2027-10-03
+    since = harness.fake.mark()
+    await job.run(harness.app)
+    await job.run(harness.app)  # a second run proposes nothing new
+    proposed = [
+        (c.text or "").split("el ")[1][:10]
+        for c in harness.fake.sent_to(z.facilitator, since)
+        if "acostumbrado" in (c.text or "")
+    ]
+    assert proposed == ["2028-04-13", "2028-04-14", "2028-11-02", "2028-12-12"]
