@@ -362,6 +362,32 @@ async def _holder(session: AsyncSession, seat_id: int, role: Role) -> Member | N
     )
 
 
+def _store_answer(
+    session: AsyncSession, meeting: Meeting, member: Member, role: Role, answer: str, now: datetime
+) -> None:
+    """Append an answer (never overwrite: each change keeps its time) and audit it."""
+    assert member.seat_id is not None
+    session.add(
+        AttendanceAnswer(
+            meeting_id=meeting.id,
+            seat_id=member.seat_id,
+            member_id=member.id,
+            role=role.value,
+            answer=answer,
+            at=now,
+        )
+    )
+    audit.record(
+        session,
+        now=now,
+        action=f"rsvp.{role.value}",
+        secretariat_id=meeting.secretariat_id,
+        member_id=member.id,
+        meeting_id=meeting.id,
+        answer=answer,
+    )
+
+
 @dataclass(frozen=True)
 class RsvpOutcome:
     """A titular's answer, stored; and whom to ask or tell next."""
@@ -384,25 +410,7 @@ async def rsvp(
     latest = await _latest(session, meeting.id, member.seat_id, Role.TITULAR.value)
     if latest is not None and latest.answer == value.value:
         raise AlreadyRecorded(TITULAR_LABELS[value])
-    session.add(
-        AttendanceAnswer(
-            meeting_id=meeting.id,
-            seat_id=member.seat_id,
-            member_id=member.id,
-            role=Role.TITULAR.value,
-            answer=value.value,
-            at=now,
-        )
-    )
-    audit.record(
-        session,
-        now=now,
-        action="rsvp.titular",
-        secretariat_id=meeting.secretariat_id,
-        member_id=member.id,
-        meeting_id=meeting.id,
-        answer=value.value,
-    )
+    _store_answer(session, meeting, member, Role.TITULAR, value.value, now)
     seat = await session.get_one(Seat, member.seat_id)
     substitute = await _holder(session, seat.id, Role.SUPLENTE)
     asks = attendance.asks_substitute(value, substitute is not None)
@@ -464,25 +472,7 @@ async def cover(
     latest = await _latest(session, meeting.id, member.seat_id, Role.SUPLENTE.value)
     if latest is not None and latest.answer == value.value and latest.at >= titular_answer.at:
         raise AlreadyRecorded(SUBSTITUTE_LABELS[value])
-    session.add(
-        AttendanceAnswer(
-            meeting_id=meeting.id,
-            seat_id=member.seat_id,
-            member_id=member.id,
-            role=Role.SUPLENTE.value,
-            answer=value.value,
-            at=now,
-        )
-    )
-    audit.record(
-        session,
-        now=now,
-        action="rsvp.suplente",
-        secretariat_id=meeting.secretariat_id,
-        member_id=member.id,
-        meeting_id=meeting.id,
-        answer=value.value,
-    )
+    _store_answer(session, meeting, member, Role.SUPLENTE, value.value, now)
     seat = await session.get_one(Seat, member.seat_id)
     titular = await _holder(session, seat.id, Role.TITULAR)
     secretariat = await session.get_one(Secretariat, meeting.secretariat_id)
