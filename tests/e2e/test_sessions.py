@@ -241,8 +241,11 @@ async def test_rsvp_buttons_are_for_the_seats_titular_only(harness: Harness) -> 
     uid = z.titulars["gobierno"]
     message = next(c for c in harness.fake.sent_to(uid, since) if c.method == "sendMessage")
     data = dict(harness.fake.buttons(uid, message.result["message_id"]))["Asistiré"]
-    for intruder in (z.facilitator, SUPLENTE, 7777):
-        harness.fake.add_user(7777, "Extraño", started=True)
+    harness.fake.add_user(3009, "Olga", "Observadora")
+    answer = await harness.say(z.facilitator, "/alta observador Olga Observadora")
+    await bind(harness, 3009, token_in(answer))
+    harness.fake.add_user(7777, "Extraño", started=True)
+    for intruder in (z.facilitator, SUPLENTE, 3009, 7777):
         query = await harness.press(intruder, uid, message.result["message_id"], data, forge=True)
         assert "no es para ti" in (harness.fake.answer_for(query).text or "")
     # pressing one's own button sets one's own seat, never another's
