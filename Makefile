@@ -26,5 +26,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+## bench: the convocation fan-out against the fake Bot API with Telegram's limits
+bench: $(STAMP)
+	$(BIN)/python bench/fanout.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
 from bot import menus
 from bot.clock import Clock, system_clock
 from bot.context import StmApplication, StmContext
 from bot.errors import on_error
 from bot.logs import configure_logging, install_redaction
+from bot.ratelimit import DeliveryRateLimiter
 from bot.settings import Settings, SettingsError
 from handlers import attendance, calendar, choices, convocations, onboarding, roster, secretariats
 from handlers import settings as settings_handlers
@@ -32,12 +33,18 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
 def build_application(
-    settings: Settings, *, clock: Clock = system_clock, db: Database | None = None
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    db: Database | None = None,
+    rate_limiter: BaseRateLimiter[int] | None = None,
 ) -> StmApplication:
     """The bot, ready to ``initialize``; tests build it exactly like production does.
 
     ``db`` defaults to an engine on ``settings.database_url``; the schema is migrated in
-    ``post_init`` before the first update is handled.
+    ``post_init`` before the first update is handled. ``rate_limiter`` defaults to
+    Telegram's limits (``DeliveryRateLimiter``); end-to-end tests pass the same limiter
+    with tighter spacing so a chat's replies are not a second apart.
     """
     install_redaction(settings.token)
     database = db or make_sessionmaker(make_engine(settings.database_url))
@@ -51,7 +58,7 @@ def build_application(
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=StmContext))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter or DeliveryRateLimiter())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

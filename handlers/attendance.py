@@ -4,8 +4,9 @@ installation (R9)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -124,7 +125,7 @@ async def iniciar(update: Update, context: StmContext) -> None:
         chats.append(roll.group_chat_id)
 
     def job(chat_id: int) -> delivery.Send:
-        async def send() -> list[object]:
+        async def send() -> Sequence[Message]:
             return await messages.send(
                 context.bot,
                 chat_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -124,26 +124,30 @@ async def deliver(context: StmContext, convened: meetings.Convened) -> None:
     )
     reachable = [r for r in convened.recipients if r.chat_id is not None]
 
-    def job(recipient: meetings.Recipient) -> Callable[[], Awaitable[Sequence[Message]]]:
-        async def send() -> Sequence[Message]:
-            assert recipient.chat_id is not None
-            sent = await messages.send(
+    def job(recipient: meetings.Recipient) -> delivery.Send:
+        chat_id = recipient.chat_id
+        assert chat_id is not None
+
+        async def text() -> Sequence[Message]:
+            return await messages.send(
                 context.bot,
-                recipient.chat_id,
+                chat_id,
                 "convocations/convocatoria",
                 meeting=meeting,
                 recipient=recipient,
                 reply_markup=buttons.rsvp(meeting.id) if recipient.role == Role.TITULAR else None,
             )
-            document = await context.bot.send_document(
-                recipient.chat_id,
+
+        async def calendar() -> Message:
+            return await context.bot.send_document(
+                chat_id,
                 calendar_file,
                 filename=f"sesion-{meeting.number}.ics",
                 caption="Agrega la sesión a tu calendario.",
             )
-            return [*sent, document]
 
-        return send
+        # In order, and a failed .ics still leaves the delivered text in the evidence.
+        return delivery.in_order(text, calendar)
 
     async def group_post() -> Sequence[Message]:
         return await messages.send(

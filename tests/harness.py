@@ -19,6 +19,7 @@ from telegram.ext import TypeHandler
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.context import StmApplication
+from bot.ratelimit import DeliveryRateLimiter
 from bot.settings import Settings
 from storage.db import Database, make_engine, make_sessionmaker
 from tests.clock import FakeClock
@@ -112,7 +113,16 @@ async def start_harness(
         invitation_ttl=timedelta(days=ttl_days),
     )
     db = make_sessionmaker(make_engine(database_url))
-    app = build_application(settings, clock=clock, db=db)
+    # The production limiter, spaced for a test's pace (bench/fanout.py and
+    # tests/bot/test_ratelimit.py hold it to Telegram's real limits).
+    limiter = DeliveryRateLimiter(
+        overall_rate=1000,
+        private_interval=0.0,
+        group_rate=1000,
+        group_interval=0.0,
+        backoff_base=0.05,
+    )
+    app = build_application(settings, clock=clock, db=db, rate_limiter=limiter)
     fake.add_user(ADMIN_ID, "Ada", "Operadora")
     harness = Harness(fake, app, db, clock)
     # Observes (does not change) processing: group 1000 runs after every handler.
