@@ -22,6 +22,7 @@ def customary_to_propose(today: date) -> list[tuple[date, str]]:
     return [
         (day, label)
         for year in years
-        for day, label in customary_days(year)
+        # 5 May is customary in some municipalities only: proposed too, as a choice (R8).
+        for day, label in customary_days(year, cinco_de_mayo=True)
         if day >= today and day.weekday() < 5  # a weekend day is not a business day anyway
     ]

@@ -327,7 +327,8 @@ async def test_customary_days_are_proposed_and_apply_only_once_confirmed(
         c for c in harness.fake.sent_to(z.facilitator) if "acostumbrado" in (c.text or "")
     ]
     days = [c.text.split("el ")[1][:10] for c in proposals]  # type: ignore[union-attr]
-    assert days == ["2027-03-25", "2027-03-26", "2027-11-02"]  # R8 (12 Dec falls on weekends)
+    # R8 (12 December falls on a weekend in 2026 and 2027; 5 May is offered as a choice)
+    assert days == ["2027-03-25", "2027-03-26", "2027-05-05", "2027-11-02"]
     message_id = proposals[0].result["message_id"]
     data = dict(harness.fake.buttons(z.facilitator, message_id))["Declarar inhábil"]
     query = await harness.press(
@@ -409,4 +410,4 @@ async def test_next_years_customary_days_are_proposed_once_by_the_daily_job(
         for c in harness.fake.sent_to(z.facilitator, since)
         if "acostumbrado" in (c.text or "")
     ]
-    assert proposed == ["2028-04-13", "2028-04-14", "2028-11-02", "2028-12-12"]
+    assert proposed == ["2028-04-13", "2028-04-14", "2028-05-05", "2028-11-02", "2028-12-12"]
