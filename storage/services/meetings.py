@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from domain import attendance, convocation
 from domain.attendance import Answer, SeatState, SubstituteAnswer, TitularAnswer
 from domain.errors import (
     AlreadyRecorded,
+    EntryNotFound,
     NoLinkedGroup,
     NotSessionDay,
     NotYourButton,
@@ -82,8 +84,6 @@ def view_of(
     admissible: convocation.Admissible | None = None,
 ) -> MeetingView:
     """The template-facing view, in the secretariat's time zone."""
-    from zoneinfo import ZoneInfo
-
     local = meeting.starts_at.astimezone(ZoneInfo(secretariat.time_zone))
     title = meeting.title or _tentative_title(meeting)
     return MeetingView(
@@ -163,6 +163,14 @@ async def draft(
     meeting.non_business_day = admissible.non_business_reason is not None
     session.add(meeting)
     await session.flush()
+    audit.record(
+        session,
+        now=now,
+        action="meeting.drafted",
+        secretariat_id=secretariat.id,
+        member_id=target.membership.member_id,
+        meeting_id=meeting.id,
+    )
     return view_of(meeting, secretariat, admissible=admissible)
 
 
@@ -182,6 +190,14 @@ async def discard(
     meeting = await _draft_of(session, target, meeting_id)
     meeting.state = "cancelada"
     meeting.concluded_at = now
+    audit.record(
+        session,
+        now=now,
+        action="meeting.discarded",
+        secretariat_id=target.secretariat_id,
+        member_id=target.membership.member_id,
+        meeting_id=meeting.id,
+    )
 
 
 @dataclass(frozen=True)
@@ -760,8 +776,6 @@ async def present_by_number(
         )
     )
     if member is None:
-        from domain.errors import EntryNotFound
-
         raise EntryNotFound(number)
     return await _mark(session, meeting, member, now, target.membership.member_id)
 
