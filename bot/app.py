@@ -12,14 +12,23 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
-from bot import menus
+from bot import menus, voting
 from bot.clock import Clock, system_clock
 from bot.context import StmApplication, StmContext
 from bot.errors import on_error
 from bot.logs import configure_logging, install_redaction
 from bot.ratelimit import DeliveryRateLimiter
 from bot.settings import Settings, SettingsError
-from handlers import attendance, calendar, choices, convocations, onboarding, roster, secretariats
+from handlers import (
+    attendance,
+    calendar,
+    choices,
+    convocations,
+    onboarding,
+    roster,
+    secretariats,
+    votes,
+)
 from handlers import settings as settings_handlers
 from scheduler import jobs
 from storage import migrate
@@ -73,6 +82,7 @@ def build_application(
         calendar,
         convocations,
         attendance,
+        votes,
     ):
         application.add_handlers(module.HANDLERS)
     # The catch-alls (choice buttons, stale buttons, unknown commands) go last.
@@ -99,6 +109,7 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
         first=timedelta(hours=1),
         name="customary-days",
     )
+    await voting.schedule_open_deadlines(application)  # deadlines passed while down: now
     log.info("ready as @%s", application.bot.username)
 
 

@@ -26,6 +26,9 @@ class Action(StrEnum):
     COVER = "s"  # s:<meeting id>:<1 asistiré en representación | 2 no podré asistir>
     PRESENT = "a"  # a:<meeting id>: roll call
     CUSTOMARY = "h"  # h:<proposal id>:<1 confirm | 0 dismiss>: customary non-working day
+    VOTE = "v"  # v:<vote id>:<1 a favor | 2 en contra | 3 abstención>
+    DEADLINE = "d"  # d:<vote id>:<hours>: an electronic vote's deadline
+    CLOSE = "x"  # x:<vote id>: /cerrar, when several votes are open
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ _ARITY = {
     Action.COVER: 2,
     Action.PRESENT: 1,
     Action.CUSTOMARY: 2,
+    Action.VOTE: 2,
+    Action.DEADLINE: 2,
+    Action.CLOSE: 1,
 }
 
 
@@ -144,4 +150,35 @@ def customary(proposal_id: int) -> InlineKeyboardMarkup:
                 ("No aplica", encode(Action.CUSTOMARY, proposal_id, 0)),
             )
         ]
+    )
+
+
+VOTE_CHOICES = {1: "a_favor", 2: "en_contra", 3: "abstencion"}
+DEADLINE_HOURS = (24, 48, 72)
+
+
+def ballot(vote_id: int) -> InlineKeyboardMarkup:
+    """``A favor`` / ``En contra`` / ``Abstención`` (commands.md)."""
+    return InlineKeyboardMarkup(
+        [
+            _row(
+                ("A favor", encode(Action.VOTE, vote_id, 1)),
+                ("En contra", encode(Action.VOTE, vote_id, 2)),
+                ("Abstención", encode(Action.VOTE, vote_id, 3)),
+            )
+        ]
+    )
+
+
+def deadline(vote_id: int) -> InlineKeyboardMarkup:
+    """24 h, 48 h or 72 h for an electronic vote (a typed date is accepted too)."""
+    return InlineKeyboardMarkup(
+        [_row(*((f"{h} h", encode(Action.DEADLINE, vote_id, h)) for h in DEADLINE_HOURS))]
+    )
+
+
+def close_picker(options: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """One button per open vote, for ``/cerrar``."""
+    return InlineKeyboardMarkup(
+        [_row((text[:60], encode(Action.CLOSE, vote_id))) for vote_id, text in options]
     )

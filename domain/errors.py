@@ -394,3 +394,14 @@ class BadRange(CalendarRefusal):
 
     start: str
     end: str
+
+
+class NoOpenVote(Refusal):
+    """``/cerrar`` with no open vote (or one that closed meanwhile)."""
+
+
+@dataclass(eq=False)
+class BallotAlreadyCast(ButtonRefusal):
+    """A double press on the same choice: the ballot was already stored (R3)."""
+
+    choice: str

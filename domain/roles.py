@@ -259,6 +259,30 @@ COMMANDS: dict[str, CommandSpec] = {
             "/concluir",
             "Concluir la sesión en curso",
         ),
+        CommandSpec(
+            "votar",
+            Where.ANY,
+            _F,
+            Scope.SECRETARIAT,
+            "/votar <texto>",
+            "Abrir una votación (en sesión instalada, o electrónica)",
+        ),
+        CommandSpec(
+            "cerrar",
+            Where.ANY,
+            _F,
+            Scope.SECRETARIAT,
+            "/cerrar",
+            "Cerrar la votación abierta y publicar el resultado",
+        ),
+        CommandSpec(
+            "votaciones",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/votaciones",
+            "Votaciones abiertas y recientes",
+        ),
     )
 }
 

@@ -10,11 +10,11 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import buttons, delivery, messages
+from bot import buttons, delivery, messages, voting
 from bot.context import StmContext
 from bot.guards import command_text, guarded
 from handlers import parsing
-from storage.services import meetings
+from storage.services import meetings, votes
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,17 @@ async def instalar(update: Update, context: StmContext) -> None:
             session, now=context.now(), target=context.require_target()
         )
     await messages.reply(update, context, "attendance/instalar", result=result)
+    if result.installed:  # R10: the agenda is put to the members as the session starts
+        async with context.db.begin() as session:
+            opened = await votes.open_vote(
+                session,
+                now=context.now(),
+                target=context.require_target(),
+                text=messages.render("votes/agenda_text", meeting=result.meeting),
+                purpose="orden_del_dia",
+            )
+        if isinstance(opened, votes.Opened):
+            await voting.publish_open(context, opened)
     chat = update.effective_chat
     if result.group_chat_id is not None and chat is not None and chat.id != result.group_chat_id:
         try:

@@ -13,10 +13,12 @@ from storage.models.meeting import (
 )
 from storage.models.roster import Invitation, Member
 from storage.models.secretariat import Seat, Secretariat
+from storage.models.vote import Ballot, Vote
 
 __all__ = [
     "AttendanceAnswer",
     "AuditEntry",
+    "Ballot",
     "Base",
     "CustomaryProposal",
     "Delivery",
@@ -28,4 +30,5 @@ __all__ = [
     "Presence",
     "Seat",
     "Secretariat",
+    "Vote",
 ]

@@ -129,7 +129,9 @@ async def test_overall_limit_holds_across_chats(fake: FakeBotAPI) -> None:
     chats = range(201, 216)
     for chat in chats:
         fake.add_user(chat, f"Persona {chat}", started=True)
-    async with running_bot(fake, fast(overall_rate=10)) as bot:
+    # The limiter aims below Telegram's figure, as in production, so that scheduling
+    # jitter on a loaded machine cannot bunch 11 requests into the server's window.
+    async with running_bot(fake, fast(overall_rate=8)) as bot:
         await asyncio.gather(*(bot.send_message(chat, "hola") for chat in chats))
     delivered = fake.calls_to("sendMessage")
     assert [c.ok for c in delivered] == [True] * len(chats)
@@ -139,7 +141,8 @@ async def test_overall_limit_holds_across_chats(fake: FakeBotAPI) -> None:
 
 async def test_group_gets_its_per_minute_window_and_spacing(people: FakeBotAPI) -> None:
     people.enforce_rate_limits(group=(3, 1.0))
-    async with running_bot(people, fast(group_rate=3, group_period=1.0)) as bot:
+    # 3 per 1.2 s against Telegram's (scaled) 3 per 1 s: headroom for scheduling jitter.
+    async with running_bot(people, fast(group_rate=3, group_period=1.2)) as bot:
         await asyncio.gather(*(bot.send_message(GROUP, f"aviso {i}") for i in range(5)))
     posts = sends(people, GROUP)
     assert [c.params["text"] for c in posts] == [f"aviso {i}" for i in range(5)]

@@ -27,6 +27,8 @@ FACILITATOR_ONLY = {
     "ajustar",
     "convocar",
     "cancelar_convocatoria",
+    "votar",
+    "cerrar",
     "inhabil",
     "habil",
     "iniciar",
@@ -34,7 +36,7 @@ FACILITATOR_ONLY = {
     "instalar",
     "concluir",
 }
-MEMBERS_ONLY = {"integrantes", "ajustes", "inhabiles", "sesiones", "quorum"}
+MEMBERS_ONLY = {"integrantes", "ajustes", "inhabiles", "sesiones", "quorum", "votaciones"}
 
 
 def m(secretariat: int, role: Role, name: str = "Zamora", member: int = 1) -> Membership:

@@ -79,6 +79,7 @@ async def test_menus_per_scope(harness: Harness) -> None:
         "inhabiles",
         "sesiones",
         "quorum",
+        "votaciones",
     }
 
 

@@ -1,0 +1,140 @@
+"""``/votar``, ``/cerrar``, ``/votaciones`` and the ballot buttons (R2, R3, R12, R13)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import buttons, messages, voting
+from bot.context import StmContext
+from bot.guards import authorize_button, command_text, guarded
+from domain.errors import MissingName, NoOpenVote
+from storage.services import votes
+
+
+@guarded("votar")
+async def votar(update: Update, context: StmContext) -> None:
+    """Open a vote: of the seats present in an installed session, else electronic (R13)."""
+    text = command_text(update, context)
+    if not text.strip():
+        raise MissingName("votar")
+    async with context.db.begin() as session:
+        opened = await votes.open_vote(
+            session, now=context.now(), target=context.require_target(), text=text
+        )
+    if isinstance(opened, votes.NeedsDeadline):
+        await messages.reply(
+            update,
+            context,
+            "votes/deadline_ask",
+            text=opened.text,
+            reply_markup=buttons.deadline(opened.vote_id),
+        )
+        return
+    await messages.reply(update, context, "votes/opened", vote=opened.vote)
+    await voting.publish_open(context, opened)
+
+
+async def plazo_boton(update: Update, context: StmContext) -> None:
+    """24 h / 48 h / 72 h: open the electronic vote until then."""
+    query = update.callback_query
+    assert query is not None
+    decoded = buttons.decode(query.data)
+    if decoded is None or decoded.ids[1] not in buttons.DEADLINE_HOURS:
+        raise buttons.stale()
+    vote_id, hours = decoded.ids
+    async with context.db() as session:
+        secretariat_id = await votes.secretariat_of(session, vote_id)
+    target = await authorize_button(update, context, "votar", secretariat_id)
+    now = context.now()
+    async with context.db.begin() as session:
+        opened = await votes.set_deadline(
+            session, now=now, target=target, vote_id=vote_id, deadline=now + timedelta(hours=hours)
+        )
+    await query.answer("Votación abierta.")
+    await query.edit_message_reply_markup(reply_markup=None)
+    await messages.reply(update, context, "votes/opened", vote=opened.vote)
+    voting.schedule_deadline(context.application, vote_id, now + timedelta(hours=hours), now)
+    await voting.publish_open(context, opened)
+
+
+async def voto_boton(update: Update, context: StmContext) -> None:
+    """``A favor`` / ``En contra`` / ``Abstención``: committed, then acknowledged (R3)."""
+    query = update.callback_query
+    assert query is not None
+    decoded = buttons.decode(query.data)
+    if decoded is None or decoded.ids[1] not in buttons.VOTE_CHOICES:
+        raise buttons.stale()
+    vote_id, choice = decoded.ids
+    async with context.db.begin() as session:
+        casted = await votes.cast(
+            session,
+            now=context.now(),
+            vote_id=vote_id,
+            telegram_user_id=query.from_user.id,
+            choice=buttons.VOTE_CHOICES[choice],
+        )
+    await query.answer(f"Tu voto quedó registrado: {casted.label}")
+    if casted.everyone_voted and casted.vote.kind == "electronica":
+        await voting.close_and_publish(context, vote_id)  # every seat voted: close at once
+        return
+    voting.refresh_later(context, vote_id)
+
+
+@guarded("cerrar")
+async def cerrar(update: Update, context: StmContext) -> None:
+    """Close the open vote (asks which when several are open) and publish the result."""
+    target = context.require_target()
+    async with context.db() as session:
+        open_votes = await votes.open_ids(session, target.secretariat_id)
+    if not open_votes:
+        raise NoOpenVote()
+    if len(open_votes) > 1:
+        await messages.reply(
+            update,
+            context,
+            "votes/choose_close",
+            reply_markup=buttons.close_picker([(v.id, v.text) for v in open_votes]),
+        )
+        return
+    await _close(update, context, open_votes[0].id)
+
+
+async def cerrar_boton(update: Update, context: StmContext) -> None:
+    """The vote picked in ``/cerrar``'s list."""
+    query = update.callback_query
+    assert query is not None
+    decoded = buttons.decode(query.data)
+    if decoded is None:
+        raise buttons.stale()
+    async with context.db() as session:
+        secretariat_id = await votes.secretariat_of(session, decoded.ids[0])
+    await authorize_button(update, context, "cerrar", secretariat_id)
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await _close(update, context, decoded.ids[0])
+
+
+async def _close(update: Update, context: StmContext, vote_id: int) -> None:
+    if await voting.close_and_publish(context, vote_id) is None:
+        raise NoOpenVote()  # closed meanwhile (deadline, or every seat voted)
+
+
+@guarded("votaciones")
+async def votaciones(update: Update, context: StmContext) -> None:
+    """Open and recent votes with their tallies."""
+    async with context.db() as session:
+        views = await votes.recent(session, context.require_target().secretariat_id)
+    await messages.reply(update, context, "votes/votaciones", votes=views)
+
+
+HANDLERS: list[BaseHandler[Update, StmContext, None]] = [
+    CommandHandler("votar", votar),
+    CommandHandler("cerrar", cerrar),
+    CommandHandler("votaciones", votaciones),
+    CallbackQueryHandler(voto_boton, pattern=f"^{buttons.Action.VOTE.value}:"),
+    CallbackQueryHandler(plazo_boton, pattern=f"^{buttons.Action.DEADLINE.value}:"),
+    CallbackQueryHandler(cerrar_boton, pattern=f"^{buttons.Action.CLOSE.value}:"),
+]

@@ -1,0 +1,423 @@
+"""Votes: open (R13), cast (R2, R3), close with the outcome (R12), agenda approval (R10)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import ballots as ballot_rules
+from domain.ballots import Cast, VoteKind
+from domain.errors import BallotAlreadyCast, NotYourButton, PastDate, StaleButton
+from domain.outcomes import Choice, Tally, decide, tally
+from domain.roles import Role, Target
+from storage.models import Ballot, Meeting, Member, Presence, Seat, Secretariat, Vote
+from storage.services import audit
+
+
+@dataclass(frozen=True)
+class SeatBallot:
+    """One seat in a vote: the counted ballot and who cast it, if any."""
+
+    seat_id: int
+    seat_name: str
+    choice: str | None
+    voter: str | None
+    voter_role: str | None
+
+
+@dataclass(frozen=True)
+class VoteView:
+    """What templates show of a vote."""
+
+    id: int
+    text: str
+    kind: str
+    purpose: str
+    state: str
+    deadline: str | None
+    tally: Tally
+    outcome: str | None
+    seats: list[SeatBallot]
+    secretariat_name: str
+
+    @property
+    def pending(self) -> list[str]:
+        """Seats that have not voted yet."""
+        return [s.seat_name for s in self.seats if s.choice is None]
+
+
+@dataclass(frozen=True)
+class Voter:
+    """Someone who gets the ballot buttons privately."""
+
+    member_id: int
+    full_name: str
+    chat_id: int | None
+
+
+async def _view(session: AsyncSession, vote: Vote) -> VoteView:
+    secretariat = await session.get_one(Secretariat, vote.secretariat_id)
+    seats = {
+        s.id: s
+        for s in await session.scalars(
+            select(Seat).where(Seat.secretariat_id == vote.secretariat_id)
+        )
+    }
+    rows = list(
+        await session.scalars(select(Ballot).where(Ballot.vote_id == vote.id).order_by(Ballot.id))
+    )
+    counted = ballot_rules.counted(
+        [Cast(b.seat_id, b.role, b.member_id, Choice(b.choice), b.at) for b in rows],
+        kind=VoteKind(vote.kind),
+        eligible_seats=set(vote.eligible_seats),
+        titular_present=set(vote.titular_present) if vote.kind == VoteKind.SESION else None,
+        closes_at=vote.deadline,  # a ballot at or after the deadline never counts (R3)
+    )
+    names = {
+        m.id: m.full_name or ""
+        for m in await session.scalars(
+            select(Member).where(Member.secretariat_id == vote.secretariat_id)
+        )
+    }
+    lines = []
+    for seat_id in sorted(vote.eligible_seats, key=lambda i: seats[i].position):
+        cast = counted.get(seat_id)
+        lines.append(
+            SeatBallot(
+                seat_id,
+                seats[seat_id].name,
+                cast.choice.label if cast else None,
+                names.get(cast.voter_member_id) if cast else None,
+                cast.voter_role if cast else None,
+            )
+        )
+    deadline = (
+        vote.deadline.astimezone(ZoneInfo(secretariat.time_zone)).strftime("%Y-%m-%d %H:%M")
+        if vote.deadline
+        else None
+    )
+    counts = tally(c.choice for c in counted.values())
+    return VoteView(
+        vote.id,
+        vote.text,
+        vote.kind,
+        vote.purpose,
+        vote.state,
+        deadline,
+        counts,
+        vote.outcome,
+        lines,
+        secretariat.name,
+    )
+
+
+async def _installed_meeting(session: AsyncSession, secretariat_id: int) -> Meeting | None:
+    return await session.scalar(
+        select(Meeting)
+        .where(Meeting.secretariat_id == secretariat_id, Meeting.state == "instalada")
+        .order_by(Meeting.installed_at.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A vote now open: its view, who gets ballots privately, and the group."""
+
+    vote: VoteView
+    voters: list[Voter]
+    group_chat_id: int | None
+
+
+@dataclass(frozen=True)
+class NeedsDeadline:
+    """An electronic vote waiting for the facilitator to choose its deadline."""
+
+    vote_id: int
+    text: str
+
+
+async def open_vote(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    target: Target,
+    text: str,
+    purpose: str = "general",
+) -> Opened | NeedsDeadline:
+    """In an installed session, a vote of the seats present (R13); else an electronic one."""
+    secretariat = await session.get_one(Secretariat, target.secretariat_id)
+    meeting = await _installed_meeting(session, secretariat.id)
+    vote = Vote(
+        secretariat_id=secretariat.id,
+        meeting_id=meeting.id if meeting else None,
+        kind=VoteKind.SESION.value if meeting else VoteKind.ELECTRONICA.value,
+        purpose=purpose,
+        text=" ".join(text.split())[:3000],
+        state="abierta" if meeting else "plazo",
+        created_at=now,
+        created_by=target.membership.member_id,
+        group_chat_id=secretariat.group_chat_id,
+    )
+    if meeting is not None:
+        presences = list(
+            await session.scalars(select(Presence).where(Presence.meeting_id == meeting.id))
+        )
+        titulars = {
+            m.id
+            for m in await session.scalars(
+                select(Member).where(
+                    Member.secretariat_id == secretariat.id, Member.role == Role.TITULAR.value
+                )
+            )
+        }
+        vote.eligible_seats = sorted({p.seat_id for p in presences if p.seat_id is not None})
+        vote.titular_present = sorted(
+            {p.seat_id for p in presences if p.seat_id is not None and p.member_id in titulars}
+        )
+        vote.opened_at = now
+    else:
+        vote.eligible_seats = sorted(
+            await session.scalars(
+                select(Seat.id).where(Seat.secretariat_id == secretariat.id, Seat.active)
+            )
+        )
+    session.add(vote)
+    await session.flush()
+    audit.record(
+        session,
+        now=now,
+        action="vote.created",
+        secretariat_id=secretariat.id,
+        member_id=target.membership.member_id,
+        vote_id=vote.id,
+        kind=vote.kind,
+        purpose=purpose,
+    )
+    if meeting is None:
+        return NeedsDeadline(vote.id, vote.text)
+    return await _opened(session, vote)
+
+
+async def _opened(session: AsyncSession, vote: Vote) -> Opened:
+    members = list(
+        await session.scalars(
+            select(Member).where(
+                Member.secretariat_id == vote.secretariat_id,
+                Member.active,
+                Member.seat_id.in_(vote.eligible_seats),
+            )
+        )
+    )
+    voters = [
+        Voter(m.id, m.full_name or "", m.telegram_user_id)
+        for m in members
+        if ballot_rules.may_vote(
+            VoteKind(vote.kind),
+            m.role,
+            m.seat_id or 0,
+            set(vote.eligible_seats),
+            set(vote.titular_present) if vote.kind == VoteKind.SESION else None,
+        )
+    ]
+    return Opened(await _view(session, vote), voters, vote.group_chat_id)
+
+
+async def set_deadline(
+    session: AsyncSession, *, now: datetime, target: Target, vote_id: int, deadline: datetime
+) -> Opened:
+    """Open an electronic vote with its deadline (the facilitator chose it)."""
+    vote = await session.get(Vote, vote_id, with_for_update=True)
+    if vote is None or vote.secretariat_id != target.secretariat_id or vote.state != "plazo":
+        raise StaleButton()
+    if deadline <= now:
+        raise PastDate(deadline.isoformat(timespec="minutes"))
+    vote.deadline = deadline
+    vote.state = "abierta"
+    vote.opened_at = now
+    audit.record(
+        session,
+        now=now,
+        action="vote.opened",
+        secretariat_id=vote.secretariat_id,
+        member_id=target.membership.member_id,
+        vote_id=vote.id,
+        deadline=deadline.isoformat(),
+    )
+    return await _opened(session, vote)
+
+
+@dataclass(frozen=True)
+class Casted:
+    """A ballot stored; whether every eligible seat has now voted."""
+
+    vote: VoteView
+    label: str
+    everyone_voted: bool
+
+
+async def cast(
+    session: AsyncSession, *, now: datetime, vote_id: int, telegram_user_id: int, choice: str
+) -> Casted:
+    """Store a ballot, committed before it is acknowledged (R2, R3, R13)."""
+    vote = await session.get(Vote, vote_id)
+    if vote is None or vote.state != "abierta" or (vote.deadline and now >= vote.deadline):
+        raise StaleButton()
+    member = await session.scalar(
+        select(Member).where(
+            Member.secretariat_id == vote.secretariat_id,
+            Member.telegram_user_id == telegram_user_id,
+            Member.active,
+        )
+    )
+    titular_present = set(vote.titular_present) if vote.kind == VoteKind.SESION else None
+    if member is None or not ballot_rules.may_vote(
+        VoteKind(vote.kind),
+        member.role,
+        member.seat_id or 0,
+        set(vote.eligible_seats),
+        titular_present,
+    ):
+        raise NotYourButton()
+    value = Choice(choice)
+    latest = await session.scalar(
+        select(Ballot)
+        .where(Ballot.vote_id == vote.id, Ballot.member_id == member.id)
+        .order_by(Ballot.id.desc())
+        .limit(1)
+    )
+    if latest is not None and latest.choice == value.value:
+        raise BallotAlreadyCast(value.label)
+    assert member.seat_id is not None
+    session.add(
+        Ballot(
+            vote_id=vote.id,
+            seat_id=member.seat_id,
+            member_id=member.id,
+            role=member.role,
+            choice=value.value,
+            at=now,
+        )
+    )
+    await session.flush()
+    audit.record(
+        session,
+        now=now,
+        action="vote.ballot",
+        secretariat_id=vote.secretariat_id,
+        member_id=member.id,
+        vote_id=vote.id,
+        choice=value.value,
+    )
+    view = await _view(session, vote)
+    return Casted(view, value.label, everyone_voted=not view.pending)
+
+
+@dataclass(frozen=True)
+class Closed:
+    """A closed vote and everyone to tell."""
+
+    vote: VoteView
+    chats: list[int]
+    group_chat_id: int | None
+    group_message_id: int | None
+
+
+async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed | None:
+    """Close, freeze the entitled seats and the result (R12); ``None`` if already closed."""
+    vote = await session.get(Vote, vote_id, with_for_update=True)
+    if vote is None or vote.state != "abierta":
+        return None
+    vote.state = "cerrada"
+    vote.closed_at = min(now, vote.deadline) if vote.deadline else now
+    view = await _view(session, vote)
+    counts = view.tally
+    vote.outcome = decide(counts).value  # R12, on the counted ballots only
+    vote.result = {
+        "tally": {
+            "a_favor": counts.a_favor,
+            "en_contra": counts.en_contra,
+            "abstencion": counts.abstencion,
+        },
+        "seats": [
+            {"seat": s.seat_name, "choice": s.choice, "voter": s.voter, "role": s.voter_role}
+            for s in view.seats
+        ],
+    }
+    audit.record(
+        session,
+        now=now,
+        action="vote.closed",
+        secretariat_id=vote.secretariat_id,
+        vote_id=vote.id,
+        outcome=vote.outcome,
+    )
+    members = await session.scalars(
+        select(Member.telegram_user_id).where(
+            Member.secretariat_id == vote.secretariat_id,
+            Member.active,
+            Member.telegram_user_id.is_not(None),
+        )
+    )
+    final = await _view(session, vote)
+    return Closed(
+        final, [m for m in members if m is not None], vote.group_chat_id, vote.group_message_id
+    )
+
+
+async def remember_group_message(session: AsyncSession, *, vote_id: int, message_id: int) -> None:
+    """The group post whose live count is edited in place."""
+    vote = await session.get_one(Vote, vote_id)
+    vote.group_message_id = message_id
+
+
+async def view(session: AsyncSession, vote_id: int) -> VoteView | None:
+    """A vote's current view."""
+    vote = await session.get(Vote, vote_id)
+    return await _view(session, vote) if vote else None
+
+
+async def open_ids(session: AsyncSession, secretariat_id: int) -> list[VoteView]:
+    """Open votes of a secretariat (for ``/cerrar``)."""
+    rows = await session.scalars(
+        select(Vote)
+        .where(Vote.secretariat_id == secretariat_id, Vote.state == "abierta")
+        .order_by(Vote.id)
+    )
+    return [await _view(session, v) for v in rows]
+
+
+async def recent(session: AsyncSession, secretariat_id: int) -> list[VoteView]:
+    """``/votaciones``: open votes and the latest closed ones."""
+    rows = await session.scalars(
+        select(Vote)
+        .where(Vote.secretariat_id == secretariat_id, Vote.state != "plazo")
+        .order_by(Vote.id.desc())
+        .limit(15)
+    )
+    return [await _view(session, v) for v in rows]
+
+
+async def deadlines(session: AsyncSession) -> list[tuple[int, datetime]]:
+    """Open electronic votes and their deadlines, to schedule at start-up (R23 style)."""
+    rows = await session.execute(
+        select(Vote.id, Vote.deadline).where(Vote.state == "abierta", Vote.deadline.is_not(None))
+    )
+    return [(vote_id, deadline) for vote_id, deadline in rows if deadline is not None]
+
+
+async def secretariat_of(session: AsyncSession, vote_id: int) -> int | None:
+    """The vote's secretariat, to authorize a facilitator's button."""
+    return await session.scalar(select(Vote.secretariat_id).where(Vote.id == vote_id))
+
+
+async def group_message(session: AsyncSession, vote_id: int) -> tuple[int, int] | None:
+    """The group post with the live count, as (chat id, message id)."""
+    vote = await session.get(Vote, vote_id)
+    if vote is None or vote.group_chat_id is None or vote.group_message_id is None:
+        return None
+    return vote.group_chat_id, vote.group_message_id
