@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
-from bot import menus, voting
+from bot import cancelling, menus, voting
 from bot.clock import Clock, system_clock
 from bot.context import StmApplication, StmContext
 from bot.errors import on_error
@@ -22,6 +22,7 @@ from bot.settings import Settings, SettingsError
 from handlers import (
     attendance,
     calendar,
+    cancellations,
     choices,
     convocations,
     onboarding,
@@ -74,6 +75,7 @@ def build_application(
     )
     assert isinstance(application, StmApplication)
     application.add_handlers(convocations.GUIDED_HANDLERS, group=-1)
+    application.add_handlers(votes.TYPED_HANDLERS, group=-2)
     for module in (
         onboarding,
         secretariats,
@@ -83,6 +85,7 @@ def build_application(
         convocations,
         attendance,
         votes,
+        cancellations,
     ):
         application.add_handlers(module.HANDLERS)
     # The catch-alls (choice buttons, stale buttons, unknown commands) go last.
@@ -109,6 +112,7 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
         first=timedelta(hours=1),
         name="customary-days",
     )
+    await cancelling.schedule_pending(application)  # R11 windows that closed while down
     await voting.schedule_open_deadlines(application)  # deadlines passed while down: now
     log.info("ready as @%s", application.bot.username)
 

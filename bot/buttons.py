@@ -29,6 +29,7 @@ class Action(StrEnum):
     VOTE = "v"  # v:<vote id>:<1 a favor | 2 en contra | 3 abstención>
     DEADLINE = "d"  # d:<vote id>:<hours>: an electronic vote's deadline
     CLOSE = "x"  # x:<vote id>: /cerrar, when several votes are open
+    CANCEL = "k"  # k:<cancellation id>:<1 apruebo | 0 no apruebo> (R11)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ _ARITY = {
     Action.VOTE: 2,
     Action.DEADLINE: 2,
     Action.CLOSE: 1,
+    Action.CANCEL: 2,
 }
 
 
@@ -181,4 +183,16 @@ def close_picker(options: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     """One button per open vote, for ``/cerrar``."""
     return InlineKeyboardMarkup(
         [_row((text[:60], encode(Action.CLOSE, vote_id))) for vote_id, text in options]
+    )
+
+
+def cancellation(request_id: int) -> InlineKeyboardMarkup:
+    """``Apruebo la cancelación`` / ``No apruebo`` (R11)."""
+    return InlineKeyboardMarkup(
+        [
+            _row(
+                ("Apruebo la cancelación", encode(Action.CANCEL, request_id, 1)),
+                ("No apruebo", encode(Action.CANCEL, request_id, 0)),
+            )
+        ]
     )

@@ -146,3 +146,15 @@ async def schedule_open_deadlines(application: StmApplication) -> None:
         pending = await votes.deadlines(session)
     for vote_id, deadline in pending:
         schedule_deadline(application, vote_id, deadline, application.clock())
+
+
+async def tell_everyone_voted(context: StmContext, vote_id: int) -> None:
+    """A session vote stays open until ``/cerrar``; the facilitator learns all seats voted."""
+    async with context.db() as session:
+        chat_id = await votes.facilitator_chat(session, vote_id)
+    if chat_id is None:
+        return
+    try:
+        await messages.send(context.bot, chat_id, "votes/everyone_voted", vote_id=vote_id)
+    except TelegramError as exc:
+        log.warning("facilitator not told that vote %s is complete: %s", vote_id, exc.message)

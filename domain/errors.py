@@ -405,3 +405,25 @@ class BallotAlreadyCast(ButtonRefusal):
     """A double press on the same choice: the ballot was already stored (R3)."""
 
     choice: str
+
+
+@dataclass(eq=False)
+class TooLateToCancel(SessionRefusal):
+    """R11: cancellation needs every seat's approval at least 24 h before the start."""
+
+    number: int
+    deadline: str
+
+
+@dataclass(eq=False)
+class CancellationPending(SessionRefusal):
+    """One cancellation request at a time per session."""
+
+    number: int
+
+
+@dataclass(eq=False)
+class ApprovalsClosed(ButtonRefusal):
+    """R11: approvals stop at the session's start minus 24 h."""
+
+    deadline: str

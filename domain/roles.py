@@ -260,6 +260,14 @@ COMMANDS: dict[str, CommandSpec] = {
             "Concluir la sesión en curso",
         ),
         CommandSpec(
+            "cancelar",
+            Where.ANY,
+            _F,
+            Scope.SECRETARIAT,
+            "/cancelar <n> <motivo>",
+            "Pedir a todos los asientos aprobar la cancelación de la sesión n",
+        ),
+        CommandSpec(
             "votar",
             Where.ANY,
             _F,

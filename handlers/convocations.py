@@ -216,7 +216,7 @@ async def paso_guiado(update: Update, context: StmContext) -> None:
     """One answer of the guided ``/convocar`` (kind → date → time → place → agenda)."""
     guided = context.chat_data.get(GUIDED)
     message = update.effective_message
-    if not isinstance(guided, Guided) or message is None or not message.text:
+    if context.consumed or not isinstance(guided, Guided) or message is None or not message.text:
         return  # not in a guided convocation: other handlers take the message
     text = message.text.strip()
     try:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from bot import buttons, messages, voting
+from bot import buttons, errors, messages, voting
 from bot.context import StmContext
 from bot.guards import authorize_button, command_text, guarded
-from domain.errors import MissingName, NoOpenVote
+from domain.errors import MissingName, NoOpenVote, Refusal
+from handlers import parsing
 from storage.services import votes
 
 
@@ -25,6 +33,7 @@ async def votar(update: Update, context: StmContext) -> None:
             session, now=context.now(), target=context.require_target(), text=text
         )
     if isinstance(opened, votes.NeedsDeadline):
+        context.chat_data[TYPED_DEADLINE] = opened.vote_id  # or a typed "AAAA-MM-DD HH:MM"
         await messages.reply(
             update,
             context,
@@ -53,11 +62,51 @@ async def plazo_boton(update: Update, context: StmContext) -> None:
         opened = await votes.set_deadline(
             session, now=now, target=target, vote_id=vote_id, deadline=now + timedelta(hours=hours)
         )
+    context.chat_data.pop(TYPED_DEADLINE, None)
     await query.answer("Votación abierta.")
     await query.edit_message_reply_markup(reply_markup=None)
+    await _opened(update, context, opened, now + timedelta(hours=hours))
+
+
+async def _opened(
+    update: Update, context: StmContext, opened: votes.Opened, deadline: datetime
+) -> None:
     await messages.reply(update, context, "votes/opened", vote=opened.vote)
-    voting.schedule_deadline(context.application, vote_id, now + timedelta(hours=hours), now)
+    voting.schedule_deadline(context.application, opened.vote.id, deadline, context.now())
     await voting.publish_open(context, opened)
+
+
+#: ``chat_data`` key: the electronic vote whose deadline may be typed in this chat.
+TYPED_DEADLINE = "plazo_votacion"
+_TYPED = re.compile(r"\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*")
+
+
+async def plazo_escrito(update: Update, context: StmContext) -> None:
+    """A deadline typed as ``AAAA-MM-DD HH:MM`` after ``/votar`` (instead of a button)."""
+    vote_id = context.chat_data.get(TYPED_DEADLINE)
+    message = update.effective_message
+    if not isinstance(vote_id, int) or message is None or not message.text:
+        return
+    match = _TYPED.fullmatch(message.text)
+    if match is None:
+        return  # not a deadline: other handlers take the message
+    context.consumed = True
+    try:
+        day = parsing.one_date(match[1], "votar")
+        at = parsing.clock_time(match[2].zfill(5))
+        async with context.db() as session:
+            secretariat_id = await votes.secretariat_of(session, vote_id)
+        target = await authorize_button(update, context, "votar", secretariat_id)
+        async with context.db.begin() as session:
+            opened = await votes.set_deadline_local(
+                session, now=context.now(), target=target, vote_id=vote_id, day=day, at=at
+            )
+    except Refusal as refusal:
+        await errors.tell(update, context, refusal, alert=False)
+        return
+    context.chat_data.pop(TYPED_DEADLINE, None)
+    deadline = votes_deadline(opened)
+    await _opened(update, context, opened, deadline)
 
 
 async def voto_boton(update: Update, context: StmContext) -> None:
@@ -80,6 +129,8 @@ async def voto_boton(update: Update, context: StmContext) -> None:
     if casted.everyone_voted and casted.vote.kind == "electronica":
         await voting.close_and_publish(context, vote_id)  # every seat voted: close at once
         return
+    if casted.everyone_voted:  # a session vote stays open until /cerrar: tell the facilitator
+        await voting.tell_everyone_voted(context, vote_id)
     voting.refresh_later(context, vote_id)
 
 
@@ -129,6 +180,17 @@ async def votaciones(update: Update, context: StmContext) -> None:
         views = await votes.recent(session, context.require_target().secretariat_id)
     await messages.reply(update, context, "votes/votaciones", votes=views)
 
+
+def votes_deadline(opened: votes.Opened) -> datetime:
+    """The deadline the service stored (aware UTC)."""
+    assert opened.deadline is not None
+    return opened.deadline
+
+
+#: Before the command handlers, like the guided /convocar: see ``plazo_escrito``.
+TYPED_HANDLERS: list[BaseHandler[Update, StmContext, None]] = [
+    MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, plazo_escrito),
+]
 
 HANDLERS: list[BaseHandler[Update, StmContext, None]] = [
     CommandHandler("votar", votar),

@@ -2,6 +2,7 @@
 
 from storage.models.audit import AuditEntry
 from storage.models.base import Base
+from storage.models.cancellation import Cancellation, CancellationAnswer
 from storage.models.choice import PendingChoice
 from storage.models.meeting import (
     AttendanceAnswer,
@@ -20,6 +21,8 @@ __all__ = [
     "AuditEntry",
     "Ballot",
     "Base",
+    "Cancellation",
+    "CancellationAnswer",
     "CustomaryProposal",
     "Delivery",
     "Invitation",

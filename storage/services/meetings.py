@@ -501,7 +501,7 @@ async def cover(
     )
 
 
-async def _by_number(session: AsyncSession, target: Target, number: int) -> Meeting:
+async def by_number(session: AsyncSession, target: Target, number: int) -> Meeting:
     meeting = await session.scalar(
         select(Meeting).where(
             Meeting.secretariat_id == target.secretariat_id, Meeting.number == number
@@ -554,7 +554,7 @@ async def quorum(
 ) -> QuorumView:
     """Per seat, who confirmed, declined or has not answered; the verdict (R3, R9)."""
     meeting = (
-        await _by_number(session, target, number)
+        await by_number(session, target, number)
         if number is not None
         else await _next(session, target, now)
     )
@@ -645,7 +645,7 @@ async def open_roll_call(
 ) -> RollCall:
     """Open today's roll call: the session goes "en curso" (R9)."""
     meeting = (
-        await _by_number(session, target, number)
+        await by_number(session, target, number)
         if number is not None
         else await _next(session, target, now)
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import ballots as ballot_rules
 from domain.ballots import Cast, VoteKind
+from domain.convocation import session_start
 from domain.errors import BallotAlreadyCast, NotYourButton, PastDate, StaleButton
 from domain.outcomes import Choice, Tally, decide, tally
 from domain.roles import Role, Target
@@ -131,6 +132,7 @@ class Opened:
     vote: VoteView
     voters: list[Voter]
     group_chat_id: int | None
+    deadline: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ async def _opened(session: AsyncSession, vote: Vote) -> Opened:
             set(vote.titular_present) if vote.kind == VoteKind.SESION else None,
         )
     ]
-    return Opened(await _view(session, vote), voters, vote.group_chat_id)
+    return Opened(await _view(session, vote), voters, vote.group_chat_id, vote.deadline)
 
 
 async def set_deadline(
@@ -421,3 +423,26 @@ async def group_message(session: AsyncSession, vote_id: int) -> tuple[int, int] 
     if vote is None or vote.group_chat_id is None or vote.group_message_id is None:
         return None
     return vote.group_chat_id, vote.group_message_id
+
+
+async def set_deadline_local(
+    session: AsyncSession, *, now: datetime, target: Target, vote_id: int, day: date, at: time
+) -> Opened:
+    """The deadline typed as ``AAAA-MM-DD HH:MM`` in the secretariat's time zone."""
+    secretariat = await session.get_one(Secretariat, target.secretariat_id)
+    deadline = session_start(day, at, secretariat.time_zone)
+    return await set_deadline(session, now=now, target=target, vote_id=vote_id, deadline=deadline)
+
+
+async def facilitator_chat(session: AsyncSession, vote_id: int) -> int | None:
+    """The facilitator of the vote's secretariat (told when every seat voted)."""
+    vote = await session.get(Vote, vote_id)
+    if vote is None:
+        return None
+    return await session.scalar(
+        select(Member.telegram_user_id).where(
+            Member.secretariat_id == vote.secretariat_id,
+            Member.role == Role.FACILITADOR.value,
+            Member.active,
+        )
+    )

@@ -28,6 +28,7 @@ FACILITATOR_ONLY = {
     "convocar",
     "cancelar_convocatoria",
     "votar",
+    "cancelar",
     "cerrar",
     "inhabil",
     "habil",

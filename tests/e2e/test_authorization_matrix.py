@@ -33,6 +33,7 @@ CONTRACT: dict[str, tuple[str, set[str], str]] = {
     "inhabiles": ("", MEMBERS, "any"),
     "cancelar_convocatoria": ("", {"facilitador"}, "private"),
     "votar": ("Propuesta {n}", {"facilitador"}, "any"),
+    "cancelar": ("9 Motivo {n}", {"facilitador"}, "any"),
     "cerrar": ("", {"facilitador"}, "any"),
     "votaciones": ("", MEMBERS, "any"),
     "habil": ("2027-03-09", {"facilitador"}, "private"),

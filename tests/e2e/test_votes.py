@@ -160,3 +160,38 @@ async def test_live_count_is_edited_in_place(harness: Harness) -> None:
     await asyncio.sleep(0)
     edits = [c for c in harness.fake.calls[since:] if c.method == "editMessageText"]
     assert len(edits) == 1  # two presses, one coalesced edit
+
+
+async def test_typed_deadline(harness: Harness) -> None:
+    z = await setup_zamora(harness)
+    asked = await harness.say(z.facilitator, "/votar Propuesta con fecha")
+    assert "AAAA-MM-DD HH:MM" in asked
+    assert "ya pasó" in await harness.say(z.facilitator, "2026-11-01 10:00")
+    since = harness.fake.mark()
+    opened = await harness.say(z.facilitator, "2026-12-01 18:30")
+    assert "abierta hasta 2026-12-01 18:30" in opened
+    await harness.fake.wait_for("sendMessage", since=since, chat_id=z.titulars["garante"])
+    (job,) = harness.app.job_queue.get_jobs_by_name("vote:1")  # type: ignore[union-attr]
+    assert job is not None
+    assert "/ayuda" in await harness.say(z.facilitator, "2026-12-02 10:00")  # consumed once
+
+
+async def test_facilitator_is_told_when_every_present_seat_voted(harness: Harness) -> None:
+    z = await setup_zamora(harness)
+    await _convene(harness, z)
+    harness.clock.advance(days=10)
+    await harness.say(z.facilitator, "/iniciar")
+    for number in (2, 3, 4):
+        await harness.say(z.facilitator, f"/presente {number}")
+    since = harness.fake.mark()
+    await harness.say(z.facilitator, "/instalar")
+    await harness.fake.wait_for("sendMessage", since=since, chat_id=z.titulars["sociedad_civil"])
+    for seat in ("gobierno", "garante"):
+        await _vote(harness, z.titulars[seat], since, "A favor")
+    mark = harness.fake.mark()
+    await _vote(harness, z.titulars["sociedad_civil"], since, "En contra")
+    told = await harness.fake.wait_for("sendMessage", since=mark, chat_id=z.facilitator)
+    assert "ya votaron en la votación #1" in (told.text or "")
+    async with harness.db() as session:
+        state = await session.scalar(select(Vote.state))
+    assert state == "abierta"  # a session vote waits for /cerrar
