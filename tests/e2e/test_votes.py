@@ -195,3 +195,28 @@ async def test_facilitator_is_told_when_every_present_seat_voted(harness: Harnes
     async with harness.db() as session:
         state = await session.scalar(select(Vote.state))
     assert state == "abierta"  # a session vote waits for /cerrar
+
+
+async def test_cerrar_asks_which_when_several_are_open(harness: Harness) -> None:
+    z = await setup_zamora(harness)
+    await _open_electronic(harness, z, "Primera propuesta")
+    await _open_electronic(harness, z, "Segunda propuesta")
+    asked = await harness.send(z.facilitator, "/cerrar")
+    assert "varias votaciones abiertas" in (asked.text or "")
+    buttons = harness.fake.buttons(z.facilitator, asked.result["message_id"])
+    assert [label for label, _ in buttons] == ["Primera propuesta", "Segunda propuesta"]
+    query = await harness.press(
+        z.titulars["gobierno"],
+        z.facilitator,
+        asked.result["message_id"],
+        buttons[1][1],
+        forge=True,
+    )
+    assert "no es para ti" in (harness.fake.answer_for(query).text or "")
+    mark = harness.fake.mark()
+    await harness.press(z.facilitator, z.facilitator, asked.result["message_id"], buttons[1][1])
+    result = await harness.fake.wait_for("sendMessage", since=mark, chat_id=z.group)
+    assert "Resultado de la votación #2: Empate: no aprobado" in (result.text or "")
+    listing = await harness.say(z.titulars["garante"], "/votaciones")
+    assert "#1 Primera propuesta — abierta" in listing
+    assert "#2 Segunda propuesta — Empate: no aprobado" in listing
