@@ -6,7 +6,7 @@ that does not decode is a forged or outdated payload and is answered as stale.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -54,9 +54,12 @@ _ARITY = {
 }
 
 
-def stale() -> StaleButton:
-    """The refusal for a payload we did not produce (forged or outdated)."""
-    return StaleButton()
+def ids(data: str | None, *, choices: Collection[int] | None = None) -> tuple[int, ...]:
+    """A pressed button's ids; a forged or outdated payload (or choice) is a stale button."""
+    decoded = decode(data)
+    if decoded is None or (choices is not None and decoded.ids[-1] not in choices):
+        raise StaleButton()
+    return decoded.ids
 
 
 def encode(action: Action, *ids: int) -> str:

@@ -23,10 +23,7 @@ async def asistencia_boton(update: Update, context: StmContext) -> None:
     """``Asistiré`` / ``Asistirá mi suplente`` / ``No asistiré`` (titulars only, R3)."""
     query = update.callback_query
     assert query is not None
-    decoded = buttons.decode(query.data)
-    if decoded is None or decoded.ids[1] not in buttons.RSVP_CHOICES:
-        raise buttons.stale()
-    meeting_id, choice = decoded.ids
+    meeting_id, choice = buttons.ids(query.data, choices=buttons.RSVP_CHOICES)
     async with context.db.begin() as session:
         outcome = await meetings.rsvp(
             session,
@@ -64,10 +61,7 @@ async def suplencia_boton(update: Update, context: StmContext) -> None:
     """``Asistiré en representación`` / ``No podré asistir`` (the seat's substitute, R3)."""
     query = update.callback_query
     assert query is not None
-    decoded = buttons.decode(query.data)
-    if decoded is None or decoded.ids[1] not in buttons.COVER_CHOICES:
-        raise buttons.stale()
-    meeting_id, choice = decoded.ids
+    meeting_id, choice = buttons.ids(query.data, choices=buttons.COVER_CHOICES)
     async with context.db.begin() as session:
         outcome = await meetings.cover(
             session,
@@ -151,14 +145,12 @@ async def presente_boton(update: Update, context: StmContext) -> None:
     """``Presente``: a titular or substitute marks themselves present (R3, R9)."""
     query = update.callback_query
     assert query is not None
-    decoded = buttons.decode(query.data)
-    if decoded is None:
-        raise buttons.stale()
+    (meeting_id,) = buttons.ids(query.data)
     async with context.db.begin() as session:
         present = await meetings.present_by_button(
             session,
             now=context.now(),
-            meeting_id=decoded.ids[0],
+            meeting_id=meeting_id,
             telegram_user_id=query.from_user.id,
         )
     await query.answer(

@@ -67,10 +67,7 @@ async def propuesta_boton(update: Update, context: StmContext) -> None:
     """Confirm or dismiss a customary day; applies only once confirmed (R8)."""
     query = update.callback_query
     assert query is not None
-    decoded = buttons.decode(query.data)
-    if decoded is None or decoded.ids[1] not in (0, 1):
-        raise buttons.stale()
-    proposal_id, accept = decoded.ids
+    proposal_id, accept = buttons.ids(query.data, choices=(0, 1))
     async with context.db() as session:
         secretariat_id = await calendar.secretariat_of_proposal(session, proposal_id)
     target = await authorize_button(update, context, "inhabil", secretariat_id)

@@ -37,10 +37,7 @@ async def cancelacion_boton(update: Update, context: StmContext) -> None:
     """``Apruebo la cancelación`` / ``No apruebo``: committed, then acknowledged."""
     query = update.callback_query
     assert query is not None
-    decoded = buttons.decode(query.data)
-    if decoded is None or decoded.ids[1] not in (0, 1):
-        raise buttons.stale()
-    request_id, approve = decoded.ids
+    request_id, approve = buttons.ids(query.data, choices=(0, 1))
     async with context.db.begin() as session:
         decided = await cancellations.answer(
             session,

@@ -16,10 +16,7 @@ async def elegir(update: Update, context: StmContext) -> None:
     """Run a parked command in the secretariat the caller picked (re-authorized)."""
     query = update.callback_query
     assert query is not None
-    decoded = buttons.decode(query.data)
-    if decoded is None:
-        raise StaleButton()
-    choice_id, secretariat_id = decoded.ids
+    choice_id, secretariat_id = buttons.ids(query.data)
     async with context.db.begin() as session:
         parked = await choices.take(
             session, now=context.now(), choice_id=choice_id, user_id=query.from_user.id

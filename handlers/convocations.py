@@ -74,10 +74,7 @@ async def convocatoria_boton(update: Update, context: StmContext) -> None:
     """``Enviar convocatoria`` / ``Descartar`` on the preview (facilitator only)."""
     query = update.callback_query
     assert query is not None
-    decoded = buttons.decode(query.data)
-    if decoded is None or decoded.ids[1] not in (1, 2, 3):
-        raise buttons.stale()
-    meeting_id, op = decoded.ids
+    meeting_id, op = buttons.ids(query.data, choices=(1, 2, 3))
     async with context.db() as session:
         secretariat_id = await meetings.secretariat_of(session, meeting_id)
     target = await authorize_button(update, context, "convocar", secretariat_id)

@@ -50,10 +50,7 @@ async def plazo_boton(update: Update, context: StmContext) -> None:
     """24 h / 48 h / 72 h: open the electronic vote until then."""
     query = update.callback_query
     assert query is not None
-    decoded = buttons.decode(query.data)
-    if decoded is None or decoded.ids[1] not in buttons.DEADLINE_HOURS:
-        raise buttons.stale()
-    vote_id, hours = decoded.ids
+    vote_id, hours = buttons.ids(query.data, choices=buttons.DEADLINE_HOURS)
     async with context.db() as session:
         secretariat_id = await votes.secretariat_of(session, vote_id)
     target = await authorize_button(update, context, "votar", secretariat_id)
@@ -113,10 +110,7 @@ async def voto_boton(update: Update, context: StmContext) -> None:
     """``A favor`` / ``En contra`` / ``Abstención``: committed, then acknowledged (R3)."""
     query = update.callback_query
     assert query is not None
-    decoded = buttons.decode(query.data)
-    if decoded is None or decoded.ids[1] not in buttons.VOTE_CHOICES:
-        raise buttons.stale()
-    vote_id, choice = decoded.ids
+    vote_id, choice = buttons.ids(query.data, choices=buttons.VOTE_CHOICES)
     async with context.db.begin() as session:
         casted = await votes.cast(
             session,
@@ -157,15 +151,13 @@ async def cerrar_boton(update: Update, context: StmContext) -> None:
     """The vote picked in ``/cerrar``'s list."""
     query = update.callback_query
     assert query is not None
-    decoded = buttons.decode(query.data)
-    if decoded is None:
-        raise buttons.stale()
+    (vote_id,) = buttons.ids(query.data)
     async with context.db() as session:
-        secretariat_id = await votes.secretariat_of(session, decoded.ids[0])
+        secretariat_id = await votes.secretariat_of(session, vote_id)
     await authorize_button(update, context, "cerrar", secretariat_id)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    await _close(update, context, decoded.ids[0])
+    await _close(update, context, vote_id)
 
 
 async def _close(update: Update, context: StmContext, vote_id: int) -> None:
