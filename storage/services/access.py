@@ -48,3 +48,16 @@ async def linked_accounts(session: AsyncSession) -> dict[int, set[Role]]:
     for user_id, role in rows:
         accounts.setdefault(user_id, set()).add(Role(role))
     return accounts
+
+
+async def member_of(
+    session: AsyncSession, secretariat_id: int, telegram_user_id: int
+) -> Member | None:
+    """The caller's active roster entry in one secretariat (every button re-checks it)."""
+    return await session.scalar(
+        select(Member).where(
+            Member.secretariat_id == secretariat_id,
+            Member.telegram_user_id == telegram_user_id,
+            Member.active,
+        )
+    )

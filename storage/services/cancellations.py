@@ -29,7 +29,7 @@ from domain.errors import (
 from domain.outcomes import Choice
 from domain.roles import Role, Target
 from storage.models import Cancellation, CancellationAnswer, Meeting, Member, Seat, Secretariat
-from storage.services import audit
+from storage.services import access, audit
 from storage.services.meetings import STATE_NAMES, MeetingView, by_number, view_of
 
 
@@ -220,13 +220,7 @@ async def answer(
         raise StaleButton()
     if now >= row.closes_at:
         raise ApprovalsClosed(_local(row.closes_at, secretariat.time_zone))
-    member = await session.scalar(
-        select(Member).where(
-            Member.secretariat_id == secretariat.id,
-            Member.telegram_user_id == telegram_user_id,
-            Member.active,
-        )
-    )
+    member = await access.member_of(session, secretariat.id, telegram_user_id)
     if (
         member is None
         or member.seat_id is None

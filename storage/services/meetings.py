@@ -36,7 +36,7 @@ from storage.models import (
     Seat,
     Secretariat,
 )
-from storage.services import audit
+from storage.services import access, audit
 from storage.services.calendar import calendar_for
 from storage.services.secretariats import settings_of
 
@@ -345,13 +345,7 @@ async def _meeting_for_button(session: AsyncSession, meeting_id: int, now: datet
 async def _seat_member(
     session: AsyncSession, meeting: Meeting, telegram_user_id: int, role: Role
 ) -> Member:
-    member = await session.scalar(
-        select(Member).where(
-            Member.secretariat_id == meeting.secretariat_id,
-            Member.telegram_user_id == telegram_user_id,
-            Member.active,
-        )
-    )
+    member = await access.member_of(session, meeting.secretariat_id, telegram_user_id)
     if member is None or member.role != role.value or member.seat_id is None:
         raise NotYourButton()
     return member
@@ -751,13 +745,7 @@ async def present_by_button(
     meeting = await session.get(Meeting, meeting_id)
     if meeting is None or meeting.state not in ("en_curso", "instalada"):
         raise StaleButton()  # late arrivals still count once installed
-    member = await session.scalar(
-        select(Member).where(
-            Member.secretariat_id == meeting.secretariat_id,
-            Member.telegram_user_id == telegram_user_id,
-            Member.active,
-        )
-    )
+    member = await access.member_of(session, meeting.secretariat_id, telegram_user_id)
     if member is None or member.seat_id is None:
         raise NotYourButton()
     return await _mark(session, meeting, member, now, None)

@@ -16,7 +16,7 @@ from domain.errors import BallotAlreadyCast, NotYourButton, PastDate, StaleButto
 from domain.outcomes import Choice, Tally, decide, tally
 from domain.roles import Role, Target
 from storage.models import Ballot, Meeting, Member, Presence, Seat, Secretariat, Vote
-from storage.services import audit
+from storage.services import access, audit
 
 
 @dataclass(frozen=True)
@@ -269,13 +269,7 @@ async def cast(
     vote = await session.get(Vote, vote_id)
     if vote is None or vote.state != "abierta" or (vote.deadline and now >= vote.deadline):
         raise StaleButton()
-    member = await session.scalar(
-        select(Member).where(
-            Member.secretariat_id == vote.secretariat_id,
-            Member.telegram_user_id == telegram_user_id,
-            Member.active,
-        )
-    )
+    member = await access.member_of(session, vote.secretariat_id, telegram_user_id)
     titular_present = set(vote.titular_present) if vote.kind == VoteKind.SESION else None
     if member is None or not ballot_rules.may_vote(
         VoteKind(vote.kind),
