@@ -26,12 +26,14 @@ from handlers import (
     choices,
     convocations,
     onboarding,
+    reminders,
     roster,
     secretariats,
     votes,
 )
 from handlers import settings as settings_handlers
 from scheduler import jobs
+from scheduler import reminders as reminder_jobs
 from storage import migrate
 from storage.db import Database, engine_of, make_engine, make_sessionmaker
 from storage.services import access
@@ -86,10 +88,13 @@ def build_application(
         attendance,
         votes,
         cancellations,
+        reminders,
     ):
         application.add_handlers(module.HANDLERS)
     # The catch-alls (choice buttons, stale buttons, unknown commands) go last.
     application.add_handlers(choices.HANDLERS)
+    # After the handler that changed state: re-derive that secretariat's reminders (R23).
+    application.add_handler(reminder_jobs.AFTER_UPDATE, group=reminder_jobs.AFTER_UPDATE_GROUP)
     application.add_error_handler(on_error)  # type: ignore[arg-type]
     return application
 
@@ -114,6 +119,7 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     )
     await cancelling.schedule_pending(application)  # R11 windows that closed while down
     await voting.schedule_open_deadlines(application)  # deadlines passed while down: now
+    await reminder_jobs.start(application)  # R23: missed reminders sent or dropped, then armed
     log.info("ready as @%s", application.bot.username)
 
 

@@ -427,3 +427,18 @@ class ApprovalsClosed(ButtonRefusal):
     """R11: approvals stop at the session's start minus 24 h."""
 
     deadline: str
+
+
+@dataclass(eq=False)
+class SessionNotHeld(SessionRefusal):
+    """``/acta_enviada`` on a session that was never installed: it has no minutes (R15)."""
+
+    number: int
+
+
+@dataclass(eq=False)
+class MinutesAlreadySent(SessionRefusal):
+    """The minutes were already marked sent; the first mark is the evidence (R15)."""
+
+    number: int
+    sent_at: str

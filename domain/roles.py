@@ -291,6 +291,38 @@ COMMANDS: dict[str, CommandSpec] = {
             "/votaciones",
             "Votaciones abiertas y recientes",
         ),
+        CommandSpec(
+            "pendientes",
+            Where.PRIVATE,
+            MEMBERS,
+            Scope.NONE,
+            "/pendientes",
+            "Tus pendientes: asistencias, votos, aprobaciones; sesiones y actas si facilitas",
+        ),
+        CommandSpec(
+            "recordatorios",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/recordatorios",
+            "Los recordatorios en vigor y los próximos envíos",
+        ),
+        CommandSpec(
+            "actas",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/actas",
+            "Sesiones celebradas con su plazo de envío del acta al garante y su estado",
+        ),
+        CommandSpec(
+            "acta_enviada",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/acta_enviada <n> [nota]",
+            "Registrar que el acta de la sesión n se envió al organismo garante",
+        ),
     )
 }
 

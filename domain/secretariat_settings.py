@@ -17,6 +17,16 @@ from functools import cache
 
 from domain.errors import InvalidSettingValue, InvalidTerm, UnknownSetting
 from domain.quorum import QuorumBase, QuorumRule
+from domain.reminders import (
+    DAY_ONLY,
+    DEFAULT_OVERDUE_EVERY,
+    DEFAULTS,
+    OVERDUE_EVERY_MAX,
+    Kind,
+    Offset,
+    canonical,
+    parse_offsets,
+)
 
 ACT_NOTICE_ORDINARY = 5  # R7, seed III.4
 ACT_NOTICE_EXTRAORDINARY = 2  # R7, seed III.4
@@ -56,6 +66,32 @@ class SecretariatSettings:
     reminder_time: time = time(9, 0)
     term_start: date | None = None
     term_end: date | None = None
+    # Reminder offsets (domain.reminders): "3d,1d" = 3 and 1 business days before, at
+    # reminder_time; "2h" = 2 hours before; "no" = never (R22).
+    remind_rsvp: str = DEFAULTS[Kind.ASISTENCIA]
+    remind_session: str = DEFAULTS[Kind.SESION]
+    remind_quorum: str = DEFAULTS[Kind.QUORUM]
+    remind_monthly: str = DEFAULTS[Kind.MENSUAL]
+    remind_minutes: str = DEFAULTS[Kind.ACTA]
+    minutes_overdue_every: int = DEFAULT_OVERDUE_EVERY
+    remind_vote: str = DEFAULTS[Kind.VOTACION]
+    remind_cancellation: str = DEFAULTS[Kind.CANCELACION]
+
+    def offsets(self, kind: Kind) -> tuple[Offset, ...]:
+        """The offsets in force for one reminder series (stored already validated)."""
+        return parse_offsets(getattr(self, REMINDER_ATTRIBUTES[kind]))
+
+
+#: Which settings field holds each series' offsets.
+REMINDER_ATTRIBUTES: dict[Kind, str] = {
+    Kind.ASISTENCIA: "remind_rsvp",
+    Kind.SESION: "remind_session",
+    Kind.QUORUM: "remind_quorum",
+    Kind.MENSUAL: "remind_monthly",
+    Kind.ACTA: "remind_minutes",
+    Kind.VOTACION: "remind_vote",
+    Kind.CANCELACION: "remind_cancellation",
+}
 
 
 @dataclass(frozen=True)
@@ -135,6 +171,29 @@ def parse_iso_date(raw: str) -> date:
 
 def _optional_date(raw: str) -> date | None:
     return None if raw == "-" else parse_iso_date(raw)
+
+
+def _offsets(kind: Kind) -> Callable[[str], object]:
+    def parse(raw: str) -> str:
+        return canonical(raw, days_only=kind in DAY_ONLY)
+
+    return parse
+
+
+def _every(raw: str) -> int:
+    if not re.fullmatch(r"\d{1,2}", raw) or not 1 <= int(raw) <= OVERDUE_EVERY_MAX:
+        raise ValueError(raw)
+    return int(raw)
+
+
+_OFFSETS_HELP = (
+    "lista separada por comas de Nd (N días hábiles antes, a la hora de los "
+    "recordatorios) y Nh (N horas antes), p. ej. {example}; o no para desactivarlo"
+)
+_DAYS_HELP = (
+    "lista separada por comas de Nd (N días hábiles antes; 0d es el mismo día), "
+    "p. ej. {example}; o no para desactivarlo"
+)
 
 
 SETTINGS: dict[str, SettingSpec] = {
@@ -237,6 +296,70 @@ SETTINGS: dict[str, SettingSpec] = {
             "R5",
             "una fecha AAAA-MM-DD, o - para dejarla sin definir",
             _optional_date,
+        ),
+        SettingSpec(
+            "recordar_asistencia",
+            "remind_rsvp",
+            "Recordatorio de confirmar asistencia",
+            "R22",
+            _OFFSETS_HELP.format(example=DEFAULTS[Kind.ASISTENCIA]),
+            _offsets(Kind.ASISTENCIA),
+        ),
+        SettingSpec(
+            "recordar_sesion",
+            "remind_session",
+            "Recordatorio del día de la sesión",
+            "R22",
+            _OFFSETS_HELP.format(example=DEFAULTS[Kind.SESION]),
+            _offsets(Kind.SESION),
+        ),
+        SettingSpec(
+            "recordar_quorum",
+            "remind_quorum",
+            "Aviso de quórum en riesgo",
+            "R9, R22",
+            _OFFSETS_HELP.format(example=DEFAULTS[Kind.QUORUM]),
+            _offsets(Kind.QUORUM),
+        ),
+        SettingSpec(
+            "recordar_mensual",
+            "remind_monthly",
+            "Recordatorio de convocar la sesión ordinaria del mes",
+            "R6, R7",
+            _DAYS_HELP.format(example=DEFAULTS[Kind.MENSUAL]),
+            _offsets(Kind.MENSUAL),
+        ),
+        SettingSpec(
+            "recordar_acta",
+            "remind_minutes",
+            "Recordatorio de enviar el acta al garante",
+            "R15",
+            _DAYS_HELP.format(example=DEFAULTS[Kind.ACTA]),
+            _offsets(Kind.ACTA),
+        ),
+        SettingSpec(
+            "acta_vencida_cada",
+            "minutes_overdue_every",
+            "Aviso de acta vencida cada",
+            "R15, R22",
+            f"días hábiles, de 1 a {OVERDUE_EVERY_MAX}",
+            _every,
+        ),
+        SettingSpec(
+            "recordar_votacion",
+            "remind_vote",
+            "Recordatorio de votar",
+            "R13",
+            _OFFSETS_HELP.format(example=DEFAULTS[Kind.VOTACION]),
+            _offsets(Kind.VOTACION),
+        ),
+        SettingSpec(
+            "recordar_cancelacion",
+            "remind_cancellation",
+            "Recordatorio de aprobar una cancelación",
+            "R11",
+            _OFFSETS_HELP.format(example=DEFAULTS[Kind.CANCELACION]),
+            _offsets(Kind.CANCELACION),
         ),
     )
 }

@@ -167,3 +167,14 @@ def one_date(text: str, command: str) -> date:
 def optional_number(text: str, command: str) -> int | None:
     """``/quorum [n]``, ``/iniciar [n]``."""
     return roster_number(text, command) if text.strip() else None
+
+
+NOTE_MAX = 500
+
+
+def number_and_note(text: str, command: str) -> tuple[int, str | None]:
+    """``/acta_enviada <n> [nota]``: the note keeps its words (folded to one line)."""
+    first, _, rest = text.strip().partition(" ")
+    number = roster_number(first, command)
+    note = " ".join(rest.split())[:NOTE_MAX]
+    return number, note or None

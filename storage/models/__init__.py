@@ -12,6 +12,7 @@ from storage.models.meeting import (
     NonWorkingDay,
     Presence,
 )
+from storage.models.reminder import Reminder
 from storage.models.roster import Invitation, Member
 from storage.models.secretariat import Seat, Secretariat
 from storage.models.vote import Ballot, Vote
@@ -31,6 +32,7 @@ __all__ = [
     "NonWorkingDay",
     "PendingChoice",
     "Presence",
+    "Reminder",
     "Seat",
     "Secretariat",
     "Vote",

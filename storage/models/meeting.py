@@ -53,6 +53,10 @@ class Meeting(Base):
     seats_present: Mapped[int | None] = mapped_column(Integer)
     seats_total: Mapped[int | None] = mapped_column(Integer)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # R15: the minutes sent to the garante, as the facilitator declared with /acta_enviada.
+    minutes_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    minutes_sent_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    minutes_note: Mapped[str | None] = mapped_column(Text)
 
     # Drafts have neither (NULLs never collide); sent sessions are numbered once.
     __table_args__ = (

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.reminders import DEFAULT_OVERDUE_EVERY, DEFAULTS, Kind
 from domain.secretariat_settings import DEFAULT_GARANTE
 from storage.models.base import Base, UTCDateTime
 
@@ -46,6 +47,17 @@ class Secretariat(Base):
     reminder_time: Mapped[time] = mapped_column(Time, default=time(9, 0))
     term_start: Mapped[date | None] = mapped_column(Date)
     term_end: Mapped[date | None] = mapped_column(Date)
+    # Reminder offsets (domain.reminders, R22); server defaults fill existing rows.
+    remind_rsvp: Mapped[str] = mapped_column(String(40), default=DEFAULTS[Kind.ASISTENCIA])
+    remind_session: Mapped[str] = mapped_column(String(40), default=DEFAULTS[Kind.SESION])
+    remind_quorum: Mapped[str] = mapped_column(String(40), default=DEFAULTS[Kind.QUORUM])
+    remind_monthly: Mapped[str] = mapped_column(String(40), default=DEFAULTS[Kind.MENSUAL])
+    remind_minutes: Mapped[str] = mapped_column(String(40), default=DEFAULTS[Kind.ACTA])
+    minutes_overdue_every: Mapped[int] = mapped_column(Integer, default=DEFAULT_OVERDUE_EVERY)
+    remind_vote: Mapped[str] = mapped_column(String(40), default=DEFAULTS[Kind.VOTACION])
+    remind_cancellation: Mapped[str] = mapped_column(
+        String(40), default=DEFAULTS[Kind.CANCELACION]
+    )
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="secretariat", lazy="raise", order_by="Seat.position"

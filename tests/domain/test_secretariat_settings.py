@@ -50,6 +50,14 @@ def test_keys_are_the_contract_keys() -> None:
         "hora_recordatorios",
         "periodo_inicio",
         "periodo_fin",
+        "recordar_asistencia",
+        "recordar_sesion",
+        "recordar_quorum",
+        "recordar_mensual",
+        "recordar_acta",
+        "acta_vencida_cada",
+        "recordar_votacion",
+        "recordar_cancelacion",
     ]
 
 

@@ -43,6 +43,10 @@ CONTRACT: dict[str, tuple[str, set[str], str]] = {
     "presente": ("2", {"facilitador"}, "any"),
     "instalar": ("", {"facilitador"}, "any"),
     "concluir": ("", {"facilitador"}, "any"),
+    "pendientes": ("", MEMBERS, "private"),
+    "recordatorios": ("", MEMBERS, "any"),
+    "actas": ("", MEMBERS, "any"),
+    "acta_enviada": ("99 Oficio {n}", {"facilitador"}, "private"),
 }
 
 ACCESS_REFUSALS = (

@@ -80,6 +80,9 @@ async def test_menus_per_scope(harness: Harness) -> None:
         "sesiones",
         "quorum",
         "votaciones",
+        "pendientes",
+        "recordatorios",
+        "actas",
     }
 
 

@@ -1,0 +1,232 @@
+"""Reminders: the database decides, the job queue only wakes us up (R22, R23).
+
+At start-up, after every update that may have changed a secretariat, and at every wake-up,
+the pending reminders of the secretariats concerned are derived from stored state
+(:func:`storage.services.reminders.plan`). For each series, :func:`domain.reminders.pick`
+says which due moment to send now and which missed ones to drop; each is recorded under
+its unique key *before* the message goes out, so racing triggers and restarts never send
+it twice. Then one job is (re)armed at the earliest moment still to come, over all
+secretariats. An hourly sweep re-derives everything, so a change no hook saw (a new day,
+a new year's holidays) is picked up within the hour.
+
+APScheduler's default ``misfire_grace_time`` (1 s) would silently skip a wake-up that
+fires late on a busy loop; ours is unlimited and coalesced, and a late wake-up finds the
+same due moments in the database anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, TypeHandler
+
+from bot import buttons, delivery, messages
+from bot.context import StmApplication, StmContext
+from domain import reminders as rules
+from domain.reminders import Moment
+from storage.services import reminders
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "reminders"
+SWEEP_NAME = "reminders-sweep"
+SWEEP_EVERY = timedelta(hours=1)
+#: A reminder sent this much after its moment is "late" in the log (catch-up at start-up).
+LATE = timedelta(minutes=1)
+_JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}
+
+
+@dataclass
+class _State:
+    """The next due moment per secretariat; only a cache of what the database implies."""
+
+    next_due: dict[int, datetime] = field(default_factory=dict)
+    armed: datetime | None = None
+
+
+def _state(application: Application) -> _State:  # type: ignore[type-arg]
+    state = application.bot_data.get(_State)
+    if state is None:
+        state = application.bot_data[_State] = _State()
+    return state
+
+
+async def start(application: StmApplication) -> None:
+    """At start-up: derive everything, catch up what fell due while down, arm the job."""
+    await run(application, None)
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        _sweep_job, interval=SWEEP_EVERY, first=SWEEP_EVERY, name=SWEEP_NAME
+    )
+
+
+async def tick(application: StmApplication) -> None:
+    """Process the secretariats whose next moment has come (the job's body)."""
+    now = application.clock()
+    due = [sid for sid, moment in _state(application).next_due.items() if moment <= now]
+    if due:
+        await run(application, due)
+    else:
+        _arm(application)
+
+
+async def run(application: StmApplication, secretariat_ids: Collection[int] | None) -> int:
+    """Derive, send what is due, drop what is stale, re-arm; returns reminders sent.
+
+    ``None`` means every secretariat (start-up and the hourly sweep).
+    """
+    now = application.clock()
+    async with application.db() as session:
+        plan = await reminders.plan(session, now=now, secretariat_ids=secretariat_ids)
+    to_send: list[tuple[reminders.Series, Moment]] = []
+    to_drop: list[tuple[reminders.Series, Moment, str]] = []
+    upcoming: dict[int, datetime] = {}
+    for series in plan.series:
+        recorded = plan.recorded_until(series)
+        choice = rules.pick(series.moments, recorded_until=recorded, now=now)
+        if choice.send is not None:
+            to_send.append((series, choice.send))
+            recorded = choice.send.due
+        for moment in choice.drop:
+            why = (
+                "ya no es útil"
+                if now >= moment.useful_until
+                else "reemplazado por uno posterior de la misma serie"
+            )
+            to_drop.append((series, moment, why))
+            recorded = max(recorded, moment.due) if recorded else moment.due
+        following = rules.next_due(series.moments, recorded_until=recorded, now=now)
+        if following is not None:
+            sid = series.secretariat_id
+            upcoming[sid] = min(following, upcoming.get(sid, following))
+    state = _state(application)
+    for sid in plan.secretariat_ids:
+        if sid in upcoming:
+            state.next_due[sid] = upcoming[sid]
+        else:
+            state.next_due.pop(sid, None)
+    if secretariat_ids is None:  # a full derivation also forgets deleted secretariats
+        for sid in set(state.next_due) - set(plan.secretariat_ids):
+            del state.next_due[sid]
+    sent = 0
+    if to_send or to_drop:
+        async with application.db.begin() as session:
+            claimed = await reminders.claim(session, to_send, now=now)
+            await reminders.drop(session, to_drop, now=now)
+        for series, moment, why in to_drop:
+            log.info(
+                "reminder dropped: %s %s due %s (%s)",
+                series.kind.value,
+                series.target,
+                moment.due.isoformat(),
+                why,
+            )
+        sent = await _deliver(application, claimed, now)
+    _arm(application)
+    return sent
+
+
+async def _deliver(
+    application: StmApplication, claimed: Sequence[reminders.Claimed], now: datetime
+) -> int:
+    for item in claimed:
+        if now - item.moment.due > LATE:
+            log.info(
+                "reminder sent late (missed while down): %s %s due %s",
+                item.series.kind.value,
+                item.series.target,
+                item.moment.due.isoformat(),
+            )
+
+    def job(item: reminders.Claimed) -> delivery.Send:
+        async def send() -> list:  # type: ignore[type-arg]
+            return await messages.send(
+                application.bot,
+                item.series.chat_id,
+                f"reminders/{item.series.kind.value}",
+                variant=item.moment.variant,
+                reply_markup=_markup(item.series),
+                **item.series.about,
+            )
+
+        return send
+
+    outcomes = await delivery.deliver_all(
+        [(item.series.chat_id, job(item)) for item in claimed], clock=application.clock
+    )
+    results = {item.id: outcome.failure for item, outcome in zip(claimed, outcomes, strict=True)}
+    async with application.db.begin() as session:
+        await reminders.settle(session, results)
+    for item, outcome in zip(claimed, outcomes, strict=True):
+        if not outcome.ok:
+            log.warning(
+                "reminder not delivered: %s %s (%s)",
+                item.series.kind.value,
+                item.series.target,
+                outcome.failure,
+            )
+    return sum(1 for outcome in outcomes if outcome.ok)
+
+
+def _markup(series: reminders.Series) -> InlineKeyboardMarkup | None:
+    if series.button is None:
+        return None
+    name, ident = series.button
+    return {
+        "rsvp": buttons.rsvp,
+        "cover": buttons.cover,
+        "ballot": buttons.ballot,
+        "cancel": buttons.cancellation,
+    }[name](ident)
+
+
+def _arm(application: StmApplication) -> None:
+    """One job at the earliest moment to come, replacing the previous one."""
+    state = _state(application)
+    queue = application.job_queue
+    assert queue is not None
+    earliest = min(state.next_due.values(), default=None)
+    if earliest == state.armed and queue.get_jobs_by_name(JOB_NAME):
+        return
+    for job in queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()
+    state.armed = earliest
+    if earliest is None:
+        return
+    delay = max(0.0, (earliest - application.clock()).total_seconds())
+    queue.run_once(_tick_job, when=delay, name=JOB_NAME, job_kwargs=_JOB_KWARGS)
+
+
+def next_wake(application: StmApplication) -> datetime | None:
+    """The moment the reminder job is armed for (tests and ``/recordatorios`` read it)."""
+    return _state(application).armed
+
+
+async def _tick_job(context: StmContext) -> None:
+    await tick(context.app)
+
+
+async def _sweep_job(context: StmContext) -> None:
+    await run(context.app, None)
+
+
+async def _after_update(update: object, context: StmContext) -> None:
+    """Re-derive the secretariats an update may have changed (a convocation, an RSVP…)."""
+    if not isinstance(update, Update):
+        return
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    async with context.db() as session:
+        ids = await reminders.secretariats_of(session, user.id, chat.id)
+    if ids:
+        await run(context.app, ids)
+
+
+#: Registered by ``bot.app`` in a late group: it runs after the handler that changed state.
+AFTER_UPDATE = TypeHandler(Update, _after_update)  # type: ignore[arg-type]
+AFTER_UPDATE_GROUP = 900

@@ -1,0 +1,909 @@
+"""Pending reminders derived from stored state, and the ledger of those settled (R22, R23).
+
+Nothing about a reminder is stored before it is settled: what is pending (an RSVP not
+answered, a vote not cast, minutes not sent…) is read from the tables that hold those
+facts, each time, so a reminder can never outlive the state that called for it. Only
+the moments already sent or dropped are stored (``Reminder``), keyed by (kind, target,
+due moment). Every query here spans many secretariats at once: start-up derives all of
+them in a handful of queries, not a handful per secretariat.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import attendance
+from domain import ballots as ballot_rules
+from domain import reminders as rules
+from domain.attendance import Answer, SeatState
+from domain.ballots import Cast, VoteKind
+from domain.calendar import BusinessCalendar
+from domain.errors import MinutesAlreadySent, SessionNotHeld
+from domain.notice import SessionKind, local_date
+from domain.outcomes import Choice
+from domain.reminders import Kind, Moment
+from domain.roles import Role, Target
+from domain.secretariat_settings import MinutesDeadline, SecretariatSettings
+from storage.models import (
+    AttendanceAnswer,
+    Ballot,
+    Cancellation,
+    CancellationAnswer,
+    Meeting,
+    Member,
+    NonWorkingDay,
+    Reminder,
+    Seat,
+    Secretariat,
+    Vote,
+)
+from storage.services import audit
+from storage.services.meetings import MeetingView, by_number, view_of
+from storage.services.secretariats import settings_of
+
+#: Sessions that count as "the month has its ordinary session" (R6).
+_HOLDING = ("convocada", "en_curso", "instalada", "sin_quorum", "concluida")
+_FAR = timedelta(days=365 * 100)  # "until the minutes are marked sent"
+_MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Series:
+    """Every moment of one reminder to one chat, with what the message says (R23)."""
+
+    secretariat_id: int
+    kind: Kind
+    target: str
+    chat_id: int
+    moments: tuple[Moment, ...]
+    about: Mapping[str, Any]
+    button: tuple[str, int] | None = None  # ("rsvp" | "cover" | "ballot" | "cancel", id)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(kind, target): the series; the due moment completes R23's key."""
+        return (self.kind.value, self.target)
+
+
+@dataclass
+class Plan:
+    """Everything pending for some secretariats, and what is already settled."""
+
+    secretariat_ids: list[int]
+    series: list[Series] = field(default_factory=list)
+    recorded: dict[tuple[str, str], datetime] = field(default_factory=dict)
+
+    def recorded_until(self, series: Series) -> datetime | None:
+        """The latest moment of ``series`` already sent or dropped."""
+        return self.recorded.get(series.key)
+
+
+@dataclass
+class _Stm:
+    """One secretariat as derivation needs it."""
+
+    row: Secretariat
+    settings: SecretariatSettings
+    calendar: BusinessCalendar
+    seats: list[Seat]
+    members: list[Member]
+
+    def holder(self, seat_id: int, role: Role) -> Member | None:
+        return next(
+            (m for m in self.members if m.seat_id == seat_id and m.role == role.value), None
+        )
+
+    @property
+    def facilitator(self) -> Member | None:
+        return next((m for m in self.members if m.role == Role.FACILITADOR.value), None)
+
+    def local(self, moment: datetime) -> str:
+        return moment.astimezone(ZoneInfo(self.row.time_zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _in(column: Any, ids: Collection[int] | None) -> Any:
+    return True if ids is None else column.in_(ids)
+
+
+async def _load(session: AsyncSession, ids: Collection[int] | None) -> dict[int, _Stm]:
+    secretariats = list(await session.scalars(select(Secretariat).where(_in(Secretariat.id, ids))))
+    declared: dict[int, set[date]] = defaultdict(set)
+    for sid, day in await session.execute(
+        select(NonWorkingDay.secretariat_id, NonWorkingDay.day).where(
+            _in(NonWorkingDay.secretariat_id, ids)
+        )
+    ):
+        declared[sid].add(day)
+    seats: dict[int, list[Seat]] = defaultdict(list)
+    for seat in await session.scalars(
+        select(Seat).where(_in(Seat.secretariat_id, ids), Seat.active).order_by(Seat.position)
+    ):
+        seats[seat.secretariat_id].append(seat)
+    members: dict[int, list[Member]] = defaultdict(list)
+    for member in await session.scalars(
+        select(Member).where(_in(Member.secretariat_id, ids), Member.active)
+    ):
+        members[member.secretariat_id].append(member)
+    return {
+        s.id: _Stm(
+            s,
+            settings_of(s),
+            BusinessCalendar(frozenset(declared[s.id])),
+            seats[s.id],
+            members[s.id],
+        )
+        for s in secretariats
+    }
+
+
+def _moments(dues: Iterable[datetime], *, after: datetime, until: datetime) -> tuple[Moment, ...]:
+    """Moments strictly after ``after`` (the series did not exist before), useful until."""
+    return tuple(Moment(d, until) for d in dues if d > after)
+
+
+def _dues(stm: _Stm, kind: Kind, anchor: datetime) -> list[datetime]:
+    """Due moments of ``kind`` before ``anchor`` under this secretariat's settings (R22)."""
+    return rules.session_moments(
+        stm.settings.offsets(kind),
+        anchor,
+        calendar=stm.calendar,
+        tz=stm.row.time_zone,
+        hour=stm.settings.reminder_time,
+    )
+
+
+def _meeting_about(stm: _Stm, meeting: Meeting) -> dict[str, Any]:
+    view = view_of(meeting, stm.row)
+    return {"secretariat": stm.row.name, "meeting": view}
+
+
+async def _session_series(
+    session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
+) -> list[Series]:
+    """RSVP, session-day and quorum reminders of every convened upcoming session."""
+    meetings = list(
+        await session.scalars(
+            select(Meeting).where(
+                _in(Meeting.secretariat_id, stms.keys()),
+                Meeting.state == "convocada",
+                Meeting.starts_at > now,
+            )
+        )
+    )
+    answers: dict[int, list[AttendanceAnswer]] = defaultdict(list)
+    for chunk in _chunks([m.id for m in meetings]):
+        for row in await session.scalars(
+            select(AttendanceAnswer)
+            .where(AttendanceAnswer.meeting_id.in_(chunk))
+            .order_by(AttendanceAnswer.id)
+        ):
+            answers[row.meeting_id].append(row)
+    out: list[Series] = []
+    for meeting in meetings:
+        stm = stms[meeting.secretariat_id]
+        settings = stm.settings
+        convened = meeting.convened_at or meeting.created_at
+        about = _meeting_about(stm, meeting)
+
+        rsvp = _dues(stm, Kind.ASISTENCIA, meeting.starts_at)
+        day = _dues(stm, Kind.SESION, meeting.starts_at)
+        states: list[tuple[Seat, SeatState]] = []
+        for seat in stm.seats:
+            last: dict[str, AttendanceAnswer] = {}
+            for row in answers[meeting.id]:
+                if row.seat_id == seat.id:
+                    last[row.role] = row
+            titular, substitute = (
+                stm.holder(seat.id, Role.TITULAR),
+                stm.holder(seat.id, Role.SUPLENTE),
+            )
+            t_row, s_row = last.get(Role.TITULAR.value), last.get(Role.SUPLENTE.value)
+            state = attendance.seat_state(
+                Answer(t_row.answer, t_row.at) if t_row else None,
+                Answer(s_row.answer, s_row.at) if s_row else None,
+                has_substitute=substitute is not None,
+            )
+            states.append((seat, state))
+            seat_about = {**about, "seat": seat.name}
+            if state is SeatState.SIN_RESPUESTA and titular and titular.telegram_user_id:
+                out.append(
+                    Series(
+                        stm.row.id,
+                        Kind.ASISTENCIA,
+                        f"m{meeting.id}:p{titular.id}",
+                        titular.telegram_user_id,
+                        _moments(rsvp, after=convened, until=meeting.starts_at),
+                        {**seat_about, "as_substitute": False},
+                        ("rsvp", meeting.id),
+                    )
+                )
+            if (
+                state is SeatState.CONSULTANDO
+                and substitute
+                and substitute.telegram_user_id
+                and t_row is not None
+            ):
+                out.append(
+                    Series(
+                        stm.row.id,
+                        Kind.ASISTENCIA,
+                        f"m{meeting.id}:p{substitute.id}",
+                        substitute.telegram_user_id,
+                        _moments(rsvp, after=t_row.at, until=meeting.starts_at),
+                        {**seat_about, "as_substitute": True},
+                        ("cover", meeting.id),
+                    )
+                )
+            attendee, confirmed_at = None, None
+            if state is SeatState.TITULAR and t_row is not None:
+                attendee, confirmed_at = titular, t_row.at
+            elif state is SeatState.SUPLENTE and s_row is not None:
+                attendee, confirmed_at = substitute, s_row.at
+            if attendee and attendee.telegram_user_id and confirmed_at:
+                out.append(
+                    Series(
+                        stm.row.id,
+                        Kind.SESION,
+                        f"m{meeting.id}:p{attendee.id}",
+                        attendee.telegram_user_id,
+                        _moments(day, after=confirmed_at, until=meeting.starts_at),
+                        {**seat_about, "as_substitute": state is SeatState.SUPLENTE},
+                    )
+                )
+        filled = len({m.seat_id for m in stm.members if m.role == Role.TITULAR and m.seat_id})
+        outlook = attendance.forecast(
+            (s for _, s in states),
+            established=len(stm.seats),
+            filled=filled,
+            rule=settings.quorum_rule,
+            base=settings.quorum_base,
+        )
+        facilitator = stm.facilitator
+        if not outlook.assured and facilitator and facilitator.telegram_user_id:
+            chase = [
+                {
+                    "seat": seat.name,
+                    "state": state.value,
+                    "titular": _name(stm.holder(seat.id, Role.TITULAR)),
+                    "substitute": _name(stm.holder(seat.id, Role.SUPLENTE)),
+                }
+                for seat, state in states
+                if not state.confirmed and state is not SeatState.DECLINA
+            ]
+            out.append(
+                Series(
+                    stm.row.id,
+                    Kind.QUORUM,
+                    f"m{meeting.id}",
+                    facilitator.telegram_user_id,
+                    _moments(
+                        _dues(stm, Kind.QUORUM, meeting.starts_at),
+                        after=convened,
+                        until=meeting.starts_at,
+                    ),
+                    {**about, "forecast": outlook, "chase": chase},
+                )
+            )
+    return out
+
+
+def _name(member: Member | None) -> str | None:
+    return (member.full_name or "sin nombre") if member else None
+
+
+def _month_of(day: date, shift: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + shift
+    return divmod(index, 12)[0], divmod(index, 12)[1] + 1
+
+
+async def _monthly_series(
+    session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
+) -> list[Series]:
+    """R6, R7: this month and next, while no ordinary session is convened in them."""
+    earliest = now - timedelta(days=40)
+    held: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for sid, starts_at in await session.execute(
+        select(Meeting.secretariat_id, Meeting.starts_at).where(
+            _in(Meeting.secretariat_id, stms.keys()),
+            Meeting.kind == SessionKind.ORDINARIA.value,
+            Meeting.state.in_(_HOLDING),
+            Meeting.starts_at >= earliest,
+        )
+    ):
+        day = local_date(starts_at, stms[sid].row.time_zone)
+        held[sid].add((day.year, day.month))
+    out = []
+    for stm in stms.values():
+        facilitator = stm.facilitator
+        if facilitator is None or not facilitator.telegram_user_id:
+            continue
+        today = local_date(now, stm.row.time_zone)
+        for shift in (0, 1):
+            year, month = _month_of(today, shift)
+            if (year, month) in held[stm.row.id]:
+                continue
+            moments = rules.monthly_moments(
+                year,
+                month,
+                stm.settings.offsets(Kind.MENSUAL),
+                calendar=stm.calendar,
+                notice=stm.settings.notice_ordinary,
+                tz=stm.row.time_zone,
+                hour=stm.settings.reminder_time,
+            )
+            last = rules.last_convening_day(
+                year, month, calendar=stm.calendar, notice=stm.settings.notice_ordinary
+            )
+            out.append(
+                Series(
+                    stm.row.id,
+                    Kind.MENSUAL,
+                    f"s{stm.row.id}:{year:04d}-{month:02d}",
+                    facilitator.telegram_user_id,
+                    tuple(m for m in moments if m.due > stm.row.created_at),
+                    {
+                        "secretariat": stm.row.name,
+                        "month": f"{_MONTHS[month - 1]} de {year}",
+                        "last_day": last.isoformat(),
+                        "last_weekday": _weekday(last),
+                        "possible": today <= last,
+                        "notice": stm.settings.notice_ordinary,
+                    },
+                )
+            )
+    return out
+
+
+_WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+
+def _weekday(day: date) -> str:
+    return _WEEKDAYS[day.weekday()]
+
+
+def deadline_of(meeting: Meeting, stm_tz: str, rule: MinutesDeadline) -> date:
+    """R15's deadline for one held session, from the local date it was held on."""
+    return rules.minutes_deadline(
+        local_date(meeting.starts_at, stm_tz),
+        following_month=rule is MinutesDeadline.MES_SIGUIENTE,
+    )
+
+
+async def _minutes_series(
+    session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
+) -> list[Series]:
+    """R15: every held session whose minutes are not marked sent."""
+    out = []
+    for meeting in await session.scalars(
+        select(Meeting).where(
+            _in(Meeting.secretariat_id, stms.keys()),
+            Meeting.installed_at.is_not(None),
+            Meeting.minutes_sent_at.is_(None),
+        )
+    ):
+        stm = stms[meeting.secretariat_id]
+        facilitator = stm.facilitator
+        if facilitator is None or not facilitator.telegram_user_id:
+            continue
+        assert meeting.installed_at is not None
+        deadline = deadline_of(meeting, stm.row.time_zone, stm.settings.minutes_deadline)
+        moments = rules.minutes_moments(
+            deadline,
+            stm.settings.offsets(Kind.ACTA),
+            overdue_every=stm.settings.minutes_overdue_every,
+            calendar=stm.calendar,
+            tz=stm.row.time_zone,
+            hour=stm.settings.reminder_time,
+            through=now,
+            useful_until=now + _FAR,
+        )
+        out.append(
+            Series(
+                stm.row.id,
+                Kind.ACTA,
+                f"m{meeting.id}",
+                facilitator.telegram_user_id,
+                tuple(m for m in moments if m.due > meeting.installed_at),
+                {
+                    **_meeting_about(stm, meeting),
+                    "deadline": deadline.isoformat(),
+                    "deadline_weekday": _weekday(deadline),
+                    "garante": stm.settings.garante_name,
+                    "garante_email": stm.settings.garante_email,
+                },
+            )
+        )
+    return out
+
+
+def _seat_people(stm: _Stm, seat_id: int) -> list[Member]:
+    return [
+        m
+        for m in (stm.holder(seat_id, Role.TITULAR), stm.holder(seat_id, Role.SUPLENTE))
+        if m is not None and m.telegram_user_id
+    ]
+
+
+async def _vote_series(
+    session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
+) -> list[Series]:
+    """R13: electronic votes still open, to both people of every seat without a ballot."""
+    votes = list(
+        await session.scalars(
+            select(Vote).where(
+                _in(Vote.secretariat_id, stms.keys()),
+                Vote.kind == VoteKind.ELECTRONICA.value,
+                Vote.state == "abierta",
+                Vote.deadline > now,
+            )
+        )
+    )
+    casts: dict[int, list[Cast]] = defaultdict(list)
+    for chunk in _chunks([v.id for v in votes]):
+        for b in await session.scalars(
+            select(Ballot).where(Ballot.vote_id.in_(chunk)).order_by(Ballot.id)
+        ):
+            casts[b.vote_id].append(Cast(b.seat_id, b.role, b.member_id, Choice(b.choice), b.at))
+    out = []
+    for vote in votes:
+        stm = stms[vote.secretariat_id]
+        assert vote.deadline is not None
+        pending = ballot_rules.pending_seats(
+            casts[vote.id],
+            kind=VoteKind.ELECTRONICA,
+            eligible_seats=set(vote.eligible_seats),
+            closes_at=vote.deadline,
+        )
+        dues = _dues(stm, Kind.VOTACION, vote.deadline)
+        about = {
+            "secretariat": stm.row.name,
+            "vote_id": vote.id,
+            "text": vote.text,
+            "deadline": stm.local(vote.deadline),
+        }
+        for seat in stm.seats:
+            if seat.id not in pending:
+                continue
+            for person in _seat_people(stm, seat.id):
+                assert person.telegram_user_id is not None
+                out.append(
+                    Series(
+                        stm.row.id,
+                        Kind.VOTACION,
+                        f"v{vote.id}:p{person.id}",
+                        person.telegram_user_id,
+                        _moments(
+                            dues, after=vote.opened_at or vote.created_at, until=vote.deadline
+                        ),
+                        {**about, "seat": seat.name},
+                        ("ballot", vote.id),
+                    )
+                )
+    return out
+
+
+async def _cancellation_series(
+    session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
+) -> list[Series]:
+    """R11: pending requests, to both people of every seat that has not answered."""
+    rows = list(
+        await session.execute(
+            select(Cancellation, Meeting)
+            .join(Meeting, Meeting.id == Cancellation.meeting_id)
+            .where(
+                _in(Meeting.secretariat_id, stms.keys()),
+                Cancellation.state == "pendiente",
+                Cancellation.closes_at > now,
+            )
+        )
+    )
+    answered: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunks([c.id for c, _ in rows]):
+        for cid, seat_id in await session.execute(
+            select(CancellationAnswer.cancellation_id, CancellationAnswer.seat_id).where(
+                CancellationAnswer.cancellation_id.in_(chunk)
+            )
+        ):
+            answered[cid].add(seat_id)
+    out = []
+    for request, meeting in rows:
+        stm = stms[meeting.secretariat_id]
+        dues = _dues(stm, Kind.CANCELACION, request.closes_at)
+        about = {
+            **_meeting_about(stm, meeting),
+            "reason": request.reason,
+            "closes_at": stm.local(request.closes_at),
+        }
+        for seat in stm.seats:
+            if seat.id in answered[request.id]:
+                continue
+            for person in _seat_people(stm, seat.id):
+                assert person.telegram_user_id is not None
+                out.append(
+                    Series(
+                        stm.row.id,
+                        Kind.CANCELACION,
+                        f"c{request.id}:p{person.id}",
+                        person.telegram_user_id,
+                        _moments(dues, after=request.requested_at, until=request.closes_at),
+                        {**about, "seat": seat.name},
+                        ("cancel", request.id),
+                    )
+                )
+    return out
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+async def plan(
+    session: AsyncSession, *, now: datetime, secretariat_ids: Collection[int] | None = None
+) -> Plan:
+    """Every pending series of these secretariats (all when ``None``), and the ledger."""
+    stms = await _load(session, secretariat_ids)
+    result = Plan(sorted(stms))
+    if not stms:
+        return result
+    for derive in (
+        _session_series,
+        _monthly_series,
+        _minutes_series,
+        _vote_series,
+        _cancellation_series,
+    ):
+        result.series.extend(await derive(session, stms, now))
+    ids = None if secretariat_ids is None else list(stms)
+    for kind, target, latest in await session.execute(
+        select(Reminder.kind, Reminder.target, func.max(Reminder.due_at))
+        .where(_in(Reminder.secretariat_id, ids))
+        .group_by(Reminder.kind, Reminder.target)
+    ):
+        result.recorded[(kind, target)] = _aware(latest)
+    return result
+
+
+def _aware(moment: datetime) -> datetime:
+    """``max()`` bypasses the column type on SQLite, which hands back naive UTC (or text)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A reminder moment this process won the right to send (R23)."""
+
+    id: int
+    series: Series
+    moment: Moment
+
+
+def _insert(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return (postgresql if dialect == "postgresql" else sqlite).insert(Reminder)
+
+
+async def claim(
+    session: AsyncSession, wanted: Sequence[tuple[Series, Moment]], *, now: datetime
+) -> list[Claimed]:
+    """Write ``enviando`` rows; only those inserted here may be sent (the unique key wins).
+
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING`` on both SQLite and PostgreSQL: a row
+    another trigger already wrote is simply not returned, so it is not sent again.
+    """
+    claimed: list[Claimed] = []
+    by_key = {(s.kind.value, s.target, m.due): (s, m) for s, m in wanted}
+    items = list(by_key.items())
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        statement = (
+            _insert(session)
+            .values(
+                [
+                    {
+                        "secretariat_id": s.secretariat_id,
+                        "kind": kind,
+                        "target": target,
+                        "due_at": due,
+                        "status": "enviando",
+                        "recorded_at": now,
+                        "chat_id": s.chat_id,
+                    }
+                    for (kind, target, due), (s, _) in chunk
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["kind", "target", "due_at"])
+            .returning(Reminder.id, Reminder.kind, Reminder.target, Reminder.due_at)
+        )
+        for row_id, kind, target, due in await session.execute(statement):
+            series, moment = by_key[(kind, target, _aware(due))]
+            claimed.append(Claimed(row_id, series, moment))
+    return claimed
+
+
+async def drop(
+    session: AsyncSession, dropped: Sequence[tuple[Series, Moment, str]], *, now: datetime
+) -> None:
+    """Record missed moments as ``omitido`` with why, so they are settled and logged once."""
+    for start in range(0, len(dropped), _CHUNK):
+        chunk = dropped[start : start + _CHUNK]
+        await session.execute(
+            _insert(session)
+            .values(
+                [
+                    {
+                        "secretariat_id": s.secretariat_id,
+                        "kind": s.kind.value,
+                        "target": s.target,
+                        "due_at": m.due,
+                        "status": "omitido",
+                        "recorded_at": now,
+                        "chat_id": s.chat_id,
+                        "detail": why[:255],
+                    }
+                    for s, m, why in chunk
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["kind", "target", "due_at"])
+        )
+
+
+async def settle(session: AsyncSession, outcomes: Mapping[int, str | None]) -> None:
+    """``enviado`` (no failure) or ``fallido`` with the reason, per claimed row."""
+    sent = [row_id for row_id, failure in outcomes.items() if failure is None]
+    for chunk in _chunks(sent):
+        await session.execute(
+            update(Reminder).where(Reminder.id.in_(chunk)).values(status="enviado")
+        )
+    for row_id, failure in outcomes.items():
+        if failure is not None:
+            await session.execute(
+                update(Reminder)
+                .where(Reminder.id == row_id)
+                .values(status="fallido", detail=failure[:255])
+            )
+
+
+async def secretariats_of(session: AsyncSession, telegram_user_id: int, chat_id: int) -> set[int]:
+    """Secretariats an update may have touched: the sender's, and the group's."""
+    ids = set(
+        await session.scalars(
+            select(Member.secretariat_id).where(
+                Member.telegram_user_id == telegram_user_id, Member.active
+            )
+        )
+    )
+    group = await session.scalar(
+        select(Secretariat.id).where(Secretariat.group_chat_id == chat_id)
+    )
+    if group is not None:
+        ids.add(group)
+    return ids
+
+
+# --- On demand: /pendientes, /recordatorios, /actas, /acta_enviada ---------------------
+
+#: What /pendientes lists: the caller's own things to do, not the session-day notice.
+_TODO = (Kind.ASISTENCIA, Kind.VOTACION, Kind.CANCELACION, Kind.MENSUAL, Kind.ACTA)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One secretariat's pending items for the caller."""
+
+    secretariat: str
+    items: list[Series]
+
+
+async def pending_for(
+    session: AsyncSession, *, now: datetime, telegram_user_id: int
+) -> list[Pending]:
+    """``/pendientes``: RSVPs, votes, approvals; for the facilitator, sessions and minutes."""
+    ids = set(
+        await session.scalars(
+            select(Member.secretariat_id).where(
+                Member.telegram_user_id == telegram_user_id, Member.active
+            )
+        )
+    )
+    if not ids:
+        return []
+    derived = await plan(session, now=now, secretariat_ids=ids)
+    names = dict(
+        (
+            await session.execute(
+                select(Secretariat.id, Secretariat.name).where(Secretariat.id.in_(ids))
+            )
+        ).all()
+    )
+    out = []
+    for sid in sorted(ids, key=lambda i: names[i]):
+        items = [
+            s
+            for s in derived.series
+            if s.secretariat_id == sid and s.chat_id == telegram_user_id and s.kind in _TODO
+        ]
+        items.sort(key=lambda s: (_TODO.index(s.kind), s.target))
+        out.append(Pending(names[sid], items))
+    return out
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """One scheduled reminder moment, grouped by kind and subject for ``/recordatorios``."""
+
+    due_local: str
+    kind: Kind
+    subject: str
+    recipients: int
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """``/recordatorios``: the settings in force and what comes next."""
+
+    secretariat: str
+    settings: SecretariatSettings
+    upcoming: list[Upcoming]
+
+
+async def schedule(
+    session: AsyncSession, *, now: datetime, target: Target, limit: int = 15
+) -> ScheduleView:
+    """The offsets and hour in force, and the next reminder moments still to come."""
+    derived = await plan(session, now=now, secretariat_ids=[target.secretariat_id])
+    secretariat = await session.get_one(Secretariat, target.secretariat_id)
+    zone = ZoneInfo(secretariat.time_zone)
+    grouped: dict[tuple[datetime, Kind, str], int] = defaultdict(int)
+    for series in derived.series:
+        upcoming = rules.next_due(
+            series.moments, recorded_until=derived.recorded_until(series), now=now
+        )
+        for moment in series.moments:
+            if (
+                upcoming is not None
+                and moment.due >= upcoming
+                and moment.due < moment.useful_until
+            ):
+                grouped[(moment.due, series.kind, _subject(series))] += 1
+    rows = [
+        Upcoming(due.astimezone(zone).strftime("%Y-%m-%d %H:%M"), kind, subject, count)
+        for (due, kind, subject), count in sorted(grouped.items(), key=lambda i: i[0][0])
+    ]
+    return ScheduleView(secretariat.name, settings_of(secretariat), rows[:limit])
+
+
+def _subject(series: Series) -> str:
+    about = series.about
+    if "meeting" in about:
+        meeting: MeetingView = about["meeting"]
+        return f"sesión #{meeting.number}" if meeting.number else meeting.title
+    if "vote_id" in about:
+        return f"votación #{about['vote_id']}"
+    return str(about.get("month", ""))
+
+
+@dataclass(frozen=True)
+class MinutesLine:
+    """One held session in ``/actas``."""
+
+    meeting: MeetingView
+    deadline: str
+    status: rules.MinutesStatus
+    sent_at: str | None
+    note: str | None
+
+
+async def minutes(session: AsyncSession, *, now: datetime, target: Target) -> list[MinutesLine]:
+    """``/actas``: held (installed) sessions, newest first, with R15 deadline and status."""
+    secretariat = await session.get_one(Secretariat, target.secretariat_id)
+    settings = settings_of(secretariat)
+    today = local_date(now, secretariat.time_zone)
+    lines = []
+    for meeting in await session.scalars(
+        select(Meeting)
+        .where(Meeting.secretariat_id == secretariat.id, Meeting.installed_at.is_not(None))
+        .order_by(Meeting.starts_at.desc())
+    ):
+        lines.append(_minutes_line(meeting, secretariat, settings, today))
+    return lines
+
+
+def _minutes_line(
+    meeting: Meeting, secretariat: Secretariat, settings: SecretariatSettings, today: date
+) -> MinutesLine:
+    deadline = deadline_of(meeting, secretariat.time_zone, settings.minutes_deadline)
+    sent_on = (
+        local_date(meeting.minutes_sent_at, secretariat.time_zone)
+        if meeting.minutes_sent_at
+        else None
+    )
+    return MinutesLine(
+        view_of(meeting, secretariat),
+        deadline.isoformat(),
+        rules.minutes_status(deadline, sent_on=sent_on, today=today),
+        meeting.minutes_sent_at.astimezone(ZoneInfo(secretariat.time_zone)).strftime(
+            "%Y-%m-%d %H:%M"
+        )
+        if meeting.minutes_sent_at
+        else None,
+        meeting.minutes_note,
+    )
+
+
+async def mark_minutes_sent(
+    session: AsyncSession, *, now: datetime, target: Target, number: int, note: str | None
+) -> MinutesLine:
+    """``/acta_enviada n [nota]``: stored with time, who and note; stops the reminders (R15)."""
+    meeting = await by_number(session, target, number)
+    if meeting.installed_at is None:
+        raise SessionNotHeld(number)
+    secretariat = await session.get_one(Secretariat, target.secretariat_id)
+    if meeting.minutes_sent_at is not None:
+        raise MinutesAlreadySent(
+            number,
+            meeting.minutes_sent_at.astimezone(ZoneInfo(secretariat.time_zone)).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+        )
+    meeting.minutes_sent_at = now
+    meeting.minutes_sent_by = target.membership.member_id
+    meeting.minutes_note = note
+    audit.record(
+        session,
+        now=now,
+        action="minutes.sent",
+        secretariat_id=secretariat.id,
+        member_id=target.membership.member_id,
+        meeting_id=meeting.id,
+        note=note,
+    )
+    return _minutes_line(
+        meeting, secretariat, settings_of(secretariat), local_date(now, secretariat.time_zone)
+    )
+
+
+__all__ = [
+    "Claimed",
+    "MinutesLine",
+    "Pending",
+    "Plan",
+    "ScheduleView",
+    "Series",
+    "Upcoming",
+    "claim",
+    "deadline_of",
+    "drop",
+    "mark_minutes_sent",
+    "minutes",
+    "pending_for",
+    "plan",
+    "schedule",
+    "secretariats_of",
+    "settle",
+]
