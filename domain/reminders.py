@@ -21,7 +21,7 @@ import calendar as _months
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -167,14 +167,15 @@ def session_moments(
     """Due moments before ``anchor`` (a session start, a vote deadline…), sorted (R22).
 
     ``Nd`` counts back from the anchor's *local* date and sends at the reminder hour;
-    ``Nh`` is ``anchor - N hours``. Moments not strictly before the anchor are left out:
+    ``Nh`` is ``anchor - N hours`` of real time (computed in UTC, so a DST change in
+    between does not turn 24 h into 23). Moments not strictly before the anchor are left out:
     a ``0d`` reminder at 09:00 for a session at 08:00 would come after it.
     """
     local_day = anchor.astimezone(ZoneInfo(tz)).date()
     moments = set()
     for offset in offsets:
         if offset.unit == "h":
-            moment = anchor - timedelta(hours=offset.amount)
+            moment = anchor.astimezone(UTC) - timedelta(hours=offset.amount)
         else:
             moment = at_hour(_day_before(calendar, local_day, offset.amount), hour, tz)
         if moment < anchor:
@@ -184,7 +185,8 @@ def session_moments(
 
 def hour_moments(offsets: Iterable[Offset], anchor: datetime) -> list[datetime]:
     """Only the hour offsets, without a calendar (used where no day offset applies)."""
-    return sorted({anchor - timedelta(hours=o.amount) for o in offsets if o.unit == "h"})
+    exact = anchor.astimezone(UTC)  # real hours, not wall-clock ones across a DST change
+    return sorted({exact - timedelta(hours=o.amount) for o in offsets if o.unit == "h"})
 
 
 def last_day_of_month(year: int, month: int) -> date:

@@ -345,6 +345,11 @@ async def _monthly_series(
             year, month = _month_of(today, shift)
             if (year, month) in held[stm.row.id]:
                 continue
+            last = rules.last_convening_day(
+                year, month, calendar=stm.calendar, notice=stm.settings.notice_ordinary
+            )
+            if local_date(stm.row.created_at, stm.row.time_zone) > last:
+                continue  # the window closed before the secretariat existed
             moments = rules.monthly_moments(
                 year,
                 month,
@@ -353,9 +358,6 @@ async def _monthly_series(
                 notice=stm.settings.notice_ordinary,
                 tz=stm.row.time_zone,
                 hour=stm.settings.reminder_time,
-            )
-            last = rules.last_convening_day(
-                year, month, calendar=stm.calendar, notice=stm.settings.notice_ordinary
             )
             out.append(
                 Series(
