@@ -29,6 +29,7 @@ lint: $(STAMP)
 ## bench: the convocation fan-out against the fake Bot API with Telegram's limits
 bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/scheduler.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

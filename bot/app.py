@@ -102,14 +102,6 @@ def build_application(
 async def _post_init(application: StmApplication) -> None:  # type: ignore[override]
     engine = engine_of(application.db)
     await migrate.upgrade(engine)
-    await menus.publish_defaults(application.bot, application.stm_settings.admins)
-    async with application.db() as session:
-        accounts = await access.linked_accounts(session)
-    admins = application.stm_settings.admins
-    for user_id, roles in accounts.items():
-        if user_id in admins:
-            roles = roles | {menus.Role.ADMIN}
-        await menus.publish_for(application.bot, user_id, roles)
     assert application.job_queue is not None
     application.job_queue.run_repeating(
         jobs.proponer_dias_acostumbrados,
@@ -120,6 +112,15 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     await cancelling.schedule_pending(application)  # R11 windows that closed while down
     await voting.schedule_open_deadlines(application)  # deadlines passed while down: now
     await reminder_jobs.start(application)  # R23: missed reminders sent or dropped, then armed
+    # Menus last: one call per linked account, so deadlines and reminders go first.
+    await menus.publish_defaults(application.bot, application.stm_settings.admins)
+    async with application.db() as session:
+        accounts = await access.linked_accounts(session)
+    admins = application.stm_settings.admins
+    for user_id, roles in accounts.items():
+        if user_id in admins:
+            roles = roles | {menus.Role.ADMIN}
+        await menus.publish_for(application.bot, user_id, roles)
     log.info("ready as @%s", application.bot.username)
 
 

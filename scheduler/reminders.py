@@ -16,6 +16,7 @@ same due moments in the database anyway.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ class _State:
 
     next_due: dict[int, datetime] = field(default_factory=dict)
     armed: datetime | None = None
+    # Derive-decide-claim runs one at a time: a slow run that derived before a state
+    # change must not overwrite the next moment a later run derived after it.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 def _state(application: Application) -> _State:  # type: ignore[type-arg]
@@ -74,11 +78,40 @@ async def tick(application: StmApplication) -> None:
         _arm(application)
 
 
-async def run(application: StmApplication, secretariat_ids: Collection[int] | None) -> int:
+async def run(
+    application: StmApplication,
+    secretariat_ids: Collection[int] | None,
+    *,
+    deliver_later: bool = False,
+) -> int:
     """Derive, send what is due, drop what is stale, re-arm; returns reminders sent.
 
-    ``None`` means every secretariat (start-up and the hourly sweep).
+    ``None`` means every secretariat (start-up and the hourly sweep). With
+    ``deliver_later`` the messages go out in a task (after an update, so that a burst of
+    reminders never holds up the next update); the claims are committed either way.
     """
+    async with _state(application).lock:
+        claimed, dropped, now = await _decide(application, secretariat_ids)
+    for series, moment, why in dropped:
+        log.info(
+            "reminder dropped: %s %s due %s (%s)",
+            series.kind.value,
+            series.target,
+            moment.due.isoformat(),
+            why,
+        )
+    if not claimed:
+        return 0
+    if deliver_later:
+        application.create_task(_deliver(application, claimed, now), name="reminders")
+        return 0
+    return await _deliver(application, claimed, now)
+
+
+async def _decide(
+    application: StmApplication, secretariat_ids: Collection[int] | None
+) -> tuple[list[reminders.Claimed], list[tuple[reminders.Series, Moment, str]], datetime]:
+    """Derive, pick, record claims and drops, remember the next moments, re-arm."""
     now = application.clock()
     async with application.db() as session:
         plan = await reminders.plan(session, now=now, secretariat_ids=secretariat_ids)
@@ -112,22 +145,13 @@ async def run(application: StmApplication, secretariat_ids: Collection[int] | No
     if secretariat_ids is None:  # a full derivation also forgets deleted secretariats
         for sid in set(state.next_due) - set(plan.secretariat_ids):
             del state.next_due[sid]
-    sent = 0
+    claimed: list[reminders.Claimed] = []
     if to_send or to_drop:
         async with application.db.begin() as session:
             claimed = await reminders.claim(session, to_send, now=now)
             await reminders.drop(session, to_drop, now=now)
-        for series, moment, why in to_drop:
-            log.info(
-                "reminder dropped: %s %s due %s (%s)",
-                series.kind.value,
-                series.target,
-                moment.due.isoformat(),
-                why,
-            )
-        sent = await _deliver(application, claimed, now)
     _arm(application)
-    return sent
+    return claimed, to_drop, now
 
 
 async def _deliver(
@@ -221,10 +245,13 @@ async def _after_update(update: object, context: StmContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    async with context.db() as session:
-        ids = await reminders.secretariats_of(session, user.id, chat.id)
-    if ids:
-        await run(context.app, ids)
+    try:
+        async with context.db() as session:
+            ids = await reminders.secretariats_of(session, user.id, chat.id)
+        if ids:
+            await run(context.app, ids, deliver_later=True)
+    except Exception:  # the update itself succeeded: never answer it with an error
+        log.exception("reminders not re-derived after update %s", update.update_id)
 
 
 #: Registered by ``bot.app`` in a late group: it runs after the handler that changed state.

@@ -1,0 +1,71 @@
+"""The reminder ledger's unique key decides who sends (R23), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from domain.reminders import Kind, Moment
+from storage.db import Database
+from storage.models import Reminder, Secretariat
+from storage.services import reminders
+
+NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
+
+
+async def _series(db: Database) -> reminders.Series:
+    async with db.begin() as session:
+        row = Secretariat(name="Zamora", created_at=NOW, created_by=1)
+        session.add(row)
+    moments = (Moment(NOW, datetime(2026, 12, 7, 16, 0, tzinfo=UTC)),)
+    return reminders.Series(row.id, Kind.ASISTENCIA, "m1:p2", 2102, moments, {})
+
+
+async def test_racing_claims_of_one_moment_let_exactly_one_send(db: Database) -> None:
+    series = await _series(db)
+
+    async def claim() -> int:
+        async with db.begin() as session:
+            won = await reminders.claim(session, [(series, series.moments[0])], now=NOW)
+        return len(won)
+
+    results = await asyncio.gather(*(claim() for _ in range(8)))
+    assert sorted(results) == [0] * 7 + [1]
+    async with db() as session:
+        rows = list(await session.scalars(select(Reminder)))
+    assert [(r.kind, r.target, r.due_at, r.status) for r in rows] == [
+        ("asistencia", "m1:p2", NOW, "enviando")
+    ]
+
+
+async def test_a_dropped_moment_cannot_be_claimed_later(db: Database) -> None:
+    series = await _series(db)
+    moment = series.moments[0]
+    async with db.begin() as session:
+        await reminders.drop(session, [(series, moment, "reemplazado")], now=NOW)
+    async with db.begin() as session:
+        assert await reminders.claim(session, [(series, moment)], now=NOW) == []
+    async with db() as session:
+        derived = await reminders.plan(session, now=NOW, secretariat_ids=[series.secretariat_id])
+    assert derived.recorded == {("asistencia", "m1:p2"): NOW}
+
+
+async def test_settle_marks_sent_and_failed(db: Database) -> None:
+    series = await _series(db)
+    other = reminders.Series(
+        series.secretariat_id, Kind.ASISTENCIA, "m1:p3", 2103, series.moments, {}
+    )
+    async with db.begin() as session:
+        won = await reminders.claim(
+            session, [(series, series.moments[0]), (other, other.moments[0])], now=NOW
+        )
+    by_target = {c.series.target: c.id for c in won}
+    async with db.begin() as session:
+        await reminders.settle(
+            session, {by_target["m1:p2"]: None, by_target["m1:p3"]: "bloqueado"}
+        )
+    async with db() as session:
+        rows = {r.target: (r.status, r.detail) for r in await session.scalars(select(Reminder))}
+    assert rows == {"m1:p2": ("enviado", None), "m1:p3": ("fallido", "bloqueado")}
