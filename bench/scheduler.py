@@ -19,9 +19,10 @@ flood limits enforced (30 messages/s overall, 1/s per private chat; beyond them 
 fires the armed reminder job at the due moment, in real time, and the injected clock agrees.
 
 1. Start-up: a first start with the clock an hour before the RSVP moment. It times
-   ``initialize()`` + ``post_init`` (migrations at head, start-up menus for every linked
-   account, then ``scheduler.reminders.start``: the whole derivation and the job armed;
-   the bench wraps ``start`` only to time it on its own), checks that
+   ``initialize()`` + ``post_init`` up to the scheduled state (migrations at head, then
+   ``scheduler.reminders.start``: the whole derivation and the job armed; the bench wraps
+   ``start`` only to time it on its own) and until ``post_init`` returns (the start-up
+   menus for every linked account come last), checks that
    ``scheduler.reminders.next_wake`` is the RSVP moment, and times a full re-derivation with
    nothing due (``scheduler.reminders.run(app, None)``, what the hourly sweep costs), three
    times.
@@ -255,7 +256,8 @@ def limiter(no_limits: bool) -> DeliveryRateLimiter | None:
 class StartUp:
     """How long the bot took to reach its scheduled state."""
 
-    seconds: float = 0.0
+    seconds: float = 0.0  # initialize + post_init, menus included
+    scheduled_seconds: float = 0.0  # from the start until reminders.start returned
     scheduler_seconds: float = 0.0  # inside it: scheduler.reminders.start
     armed: datetime | None = None
 
@@ -265,16 +267,18 @@ async def start_up(app: StmApplication) -> StartUp:
     result = StartUp()
     original = reminder_jobs.start
 
+    began = time.perf_counter()
+
     async def timed_start(application: StmApplication) -> None:
-        began = time.perf_counter()
+        entered = time.perf_counter()
         try:
             await original(application)
         finally:
-            result.scheduler_seconds = time.perf_counter() - began
+            result.scheduler_seconds = time.perf_counter() - entered
+            result.scheduled_seconds = time.perf_counter() - began
 
     reminder_jobs.start = timed_start  # bot.app looks it up at call time
     try:
-        began = time.perf_counter()
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)
@@ -510,7 +514,8 @@ def report(f: Figures) -> bool:
             + ", ".join(f"{kind} {k}" for kind, k in sorted(f.pending.items()))
             + ")",
         ),
-        ("start-up, cold", f"{f.cold.seconds:.2f} s to the scheduled state"),
+        ("start-up, cold", f"{f.cold.scheduled_seconds:.2f} s to the scheduled state"),
+        ("  with menus", f"{f.cold.seconds:.2f} s until post_init returned"),
         (
             "  start-up menus",
             f"{f.menus_seconds:.2f} s ({f.menus} setMyCommands: defaults + 1 per account)",
@@ -518,7 +523,8 @@ def report(f: Figures) -> bool:
         ("  reminders.start", f"{f.cold.scheduler_seconds:.2f} s (derive all, arm the job)"),
         (
             "start-up, restart",
-            f"{f.warm.seconds:.2f} s (reminders.start {f.warm.scheduler_seconds:.2f} s)",
+            f"{f.warm.scheduled_seconds:.2f} s to the scheduled state, {f.warm.seconds:.2f} s"
+            f" with menus (reminders.start {f.warm.scheduler_seconds:.2f} s)",
         ),
         ("re-derive, none due", ", ".join(f"{s:.2f} s" for s in f.rederive)),
         ("armed for", f"{utc(f.warm.armed)} ({'as expected' if armed_ok else 'WRONG'})"),
