@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from scheduler import reminders as scheduler
-from storage.models import Reminder
+from storage.models import Meeting, Reminder
 from tests.clock import FakeClock
 from tests.e2e.test_cancellations import _request
 from tests.e2e.test_sessions import SUPLENTE, _convene, _rsvp, _with_substitute
@@ -260,6 +260,9 @@ async def test_minutes_reminders_until_marked_sent(harness: Harness) -> None:
     assert len(overdue) == 1  # the 2d and day-of moments were missed: dropped, not sent
     assert scheduler.next_wake(harness.app) is not None
     assert "vencida" in await harness.say(z.facilitator, "/actas")
+    assert "Enviar al Organismo garante local el acta de la Primera Sesión Ordinaria 2026" in (
+        await harness.say(z.facilitator, "/pendientes")
+    )
     # marking it sent stops them, with who, when and the note
     answer = await harness.say(z.facilitator, "/acta_enviada 1 Oficio STM/001/2027 <urgente>")
     assert "enviada fuera de plazo" in answer
@@ -437,3 +440,69 @@ async def test_pendientes_and_recordatorios(harness: Harness) -> None:
     assert "/pendientes" in await harness.say(
         z.titulars["garante"], "/pendientes", chat_id=z.group
     )
+
+
+async def test_a_cancelled_session_is_not_reminded(harness: Harness) -> None:
+    z = await _with_substitute(harness)
+    since = await _request(harness, z)
+    for user in (*z.titulars.values(),):
+        call = next(
+            c
+            for c in harness.fake.sent_to(user, since)
+            if "Solicitud de cancelación" in (c.text or "")
+        )
+        data = dict(harness.fake.buttons(user, call.result["message_id"]))
+        await harness.press(user, user, call.result["message_id"], data["Apruebo la cancelación"])
+    async with harness.db() as session:
+        state = await session.scalar(select(Meeting.state).where(Meeting.number == 1))
+    assert state == "cancelada"
+    # R23: a reminder about a cancelled session is never sent, at any of its moments
+    mark = harness.fake.mark()
+    for moment in (RSVP_3D, QUORUM_2D, RSVP_1D, QUORUM_24H, SESSION_2H):
+        at(harness, moment)
+        await scheduler.run(harness.app, None)
+    for user in (*z.titulars.values(), SUPLENTE, z.facilitator):
+        assert reminders_to(harness, user, mark, "Recordatorio") == []
+        assert reminders_to(harness, user, mark, "Quórum en riesgo") == []
+    assert [row for row in await ledger(harness) if row[0] != "mensual"] == []
+
+
+async def test_a_blocked_member_is_recorded_as_failed_and_not_retried(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    z = await _with_substitute(harness)
+    await _convene(harness, z)
+    harness.fake.block(z.titulars["garante"])
+    at(harness, RSVP_3D)
+    with caplog.at_level(logging.WARNING, logger="scheduler.reminders"):
+        await fire(harness)
+    rows = {
+        target: status
+        for kind, target, due, status in await ledger(harness)
+        if kind == "asistencia" and due == RSVP_3D
+    }
+    assert sorted(rows.values()) == ["enviado"] * 4 + ["fallido"]
+    assert "reminder not delivered: asistencia" in caplog.text
+    assert "bloqueado" in caplog.text
+    harness.fake.unblock(z.titulars["garante"])
+    mark = harness.fake.mark()
+    await scheduler.run(harness.app, None)
+    assert reminders_to(harness, z.titulars["garante"], mark, "Recordatorio") == []
+
+
+async def test_moments_follow_declared_days_hour_and_time_zone(harness: Harness) -> None:
+    z = await _with_substitute(harness)
+    await _convene(harness, z)
+    assert scheduler.next_wake(harness.app) == RSVP_3D
+    # R8 + R22: declaring Wednesday 12-02 non-working moves "3 business days before" to
+    # Tuesday 12-01; the next wake moves with it at once
+    await harness.say(z.facilitator, "/inhabil 2026-12-02 Acuerdo de Cabildo 50/2026")
+    assert scheduler.next_wake(harness.app) == datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    await harness.say(z.facilitator, "/ajustar hora_recordatorios 08:30")
+    assert scheduler.next_wake(harness.app) == datetime(2026, 12, 1, 14, 30, tzinfo=UTC)
+    # the local date and hour decide: in Tijuana (UTC-8) 08:30 is 16:30 UTC
+    await harness.say(z.facilitator, "/ajustar zona_horaria America/Tijuana")
+    assert scheduler.next_wake(harness.app) == datetime(2026, 12, 1, 16, 30, tzinfo=UTC)
+    await harness.say(z.facilitator, "/habil 2026-12-02")
+    assert scheduler.next_wake(harness.app) == datetime(2026, 12, 2, 16, 30, tzinfo=UTC)
+    assert len(harness.app.job_queue.get_jobs_by_name(scheduler.JOB_NAME)) == 1  # type: ignore[union-attr]
