@@ -221,6 +221,27 @@ class Moment:
     variant: str = "antes"  # which wording: antes | dia | vencida | cerrado
 
 
+def _day_moments(
+    day: date,
+    offsets: Iterable[Offset],
+    *,
+    calendar: BusinessCalendar,
+    tz: str,
+    hour: time,
+    until: datetime,
+) -> list[Moment]:
+    """``Nd`` offsets counted back from a deadline ``day`` (R22); ``0d`` is that day."""
+    return [
+        Moment(
+            at_hour(_day_before(calendar, day, o.amount), hour, tz),
+            until,
+            "dia" if o.amount == 0 else "antes",
+        )
+        for o in offsets
+        if o.unit == "d"
+    ]
+
+
 def monthly_moments(
     year: int,
     month: int,
@@ -243,15 +264,7 @@ def monthly_moments(
     month_ends = datetime.combine(
         last_day_of_month(year, month) + timedelta(days=1), time(0), tzinfo=zone
     )
-    moments = {
-        Moment(
-            at_hour(_day_before(calendar, last, o.amount), hour, tz),
-            day_ends,
-            "dia" if o.amount == 0 else "antes",
-        )
-        for o in offsets
-        if o.unit == "d"
-    }
+    moments = set(_day_moments(last, offsets, calendar=calendar, tz=tz, hour=hour, until=day_ends))
     closed = at_hour(calendar.business_day_after(last, 1), hour, tz)
     if closed < month_ends:
         moments.add(Moment(closed, month_ends, "cerrado"))
@@ -285,15 +298,9 @@ def minutes_moments(
     needs. Every moment is useful until ``useful_until`` (the minutes are marked sent, or
     a far future while they are not).
     """
-    moments = [
-        Moment(
-            at_hour(_day_before(calendar, deadline, o.amount), hour, tz),
-            useful_until,
-            "dia" if o.amount == 0 else "antes",
-        )
-        for o in offsets
-        if o.unit == "d"
-    ]
+    moments = _day_moments(
+        deadline, offsets, calendar=calendar, tz=tz, hour=hour, until=useful_until
+    )
     if overdue_every > 0:
         day = calendar.business_day_after(deadline, 1)
         while True:

@@ -15,7 +15,7 @@ from bot.guards import command_text, guarded
 from domain.reminders import Kind
 from domain.secretariat_settings import REMINDER_ATTRIBUTES, SETTINGS
 from handlers import parsing
-from storage.services import reminders
+from storage.services import minutes, pending
 
 #: ``/ajustar`` key of each series, to show the user what to change.
 _KEYS = {
@@ -29,19 +29,17 @@ async def pendientes(update: Update, context: StmContext) -> None:
     """The caller's own pending items, in every secretariat they belong to."""
     assert update.effective_user is not None
     async with context.db() as session:
-        pending = await reminders.pending_for(
+        items = await pending.pending_for(
             session, now=context.now(), telegram_user_id=update.effective_user.id
         )
-    await messages.reply(update, context, "reminders/pendientes", pending=pending, Kind=Kind)
+    await messages.reply(update, context, "reminders/pendientes", pending=items, Kind=Kind)
 
 
 @guarded("recordatorios")
 async def recordatorios(update: Update, context: StmContext) -> None:
     """The offsets and hour in force, and the next moments on the schedule."""
     async with context.db() as session:
-        view = await reminders.schedule(
-            session, now=context.now(), target=context.require_target()
-        )
+        view = await pending.schedule(session, now=context.now(), target=context.require_target())
     await messages.reply(
         update, context, "reminders/recordatorios", view=view, Kind=Kind, keys=_KEYS
     )
@@ -51,9 +49,7 @@ async def recordatorios(update: Update, context: StmContext) -> None:
 async def actas(update: Update, context: StmContext) -> None:
     """Held sessions with their R15 deadline and the minutes' status."""
     async with context.db() as session:
-        lines = await reminders.minutes(
-            session, now=context.now(), target=context.require_target()
-        )
+        lines = await minutes.minutes(session, now=context.now(), target=context.require_target())
     await messages.reply(update, context, "reminders/actas", lines=lines)
 
 
@@ -62,7 +58,7 @@ async def acta_enviada(update: Update, context: StmContext) -> None:
     """Mark a session's minutes as sent to the garante (R15): the reminders stop."""
     number, note = parsing.number_and_note(command_text(update, context), "acta_enviada")
     async with context.db.begin() as session:
-        line = await reminders.mark_minutes_sent(
+        line = await minutes.mark_minutes_sent(
             session, now=context.now(), target=context.require_target(), number=number, note=note
         )
     await messages.reply(update, context, "reminders/acta_enviada", line=line)

@@ -29,7 +29,7 @@ from bot import buttons, delivery, messages
 from bot.context import StmApplication, StmContext
 from domain import reminders as rules
 from domain.reminders import Moment
-from storage.services import reminders
+from storage.services import reminder_ledger, reminders
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ async def run(
 
 async def _decide(
     application: StmApplication, secretariat_ids: Collection[int] | None
-) -> tuple[list[reminders.Claimed], list[tuple[reminders.Series, Moment, str]], datetime]:
+) -> tuple[list[reminder_ledger.Claimed], list[tuple[reminders.Series, Moment, str]], datetime]:
     """Derive, pick, record claims and drops, remember the next moments, re-arm."""
     now = application.clock()
     async with application.db() as session:
@@ -145,17 +145,17 @@ async def _decide(
     if secretariat_ids is None:  # a full derivation also forgets deleted secretariats
         for sid in set(state.next_due) - set(plan.secretariat_ids):
             del state.next_due[sid]
-    claimed: list[reminders.Claimed] = []
+    claimed: list[reminder_ledger.Claimed] = []
     if to_send or to_drop:
         async with application.db.begin() as session:
-            claimed = await reminders.claim(session, to_send, now=now)
-            await reminders.drop(session, to_drop, now=now)
+            claimed = await reminder_ledger.claim(session, to_send, now=now)
+            await reminder_ledger.drop(session, to_drop, now=now)
     _arm(application)
     return claimed, to_drop, now
 
 
 async def _deliver(
-    application: StmApplication, claimed: Sequence[reminders.Claimed], now: datetime
+    application: StmApplication, claimed: Sequence[reminder_ledger.Claimed], now: datetime
 ) -> int:
     for item in claimed:
         if now - item.moment.due > LATE:
@@ -166,7 +166,7 @@ async def _deliver(
                 item.moment.due.isoformat(),
             )
 
-    def job(item: reminders.Claimed) -> delivery.Send:
+    def job(item: reminder_ledger.Claimed) -> delivery.Send:
         async def send() -> list:  # type: ignore[type-arg]
             return await messages.send(
                 application.bot,
@@ -184,7 +184,7 @@ async def _deliver(
     )
     results = {item.id: outcome.failure for item, outcome in zip(claimed, outcomes, strict=True)}
     async with application.db.begin() as session:
-        await reminders.settle(session, results)
+        await reminder_ledger.settle(session, results)
     for item, outcome in zip(claimed, outcomes, strict=True):
         if not outcome.ok:
             log.warning(

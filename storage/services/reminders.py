@@ -1,24 +1,23 @@
-"""Pending reminders derived from stored state, and the ledger of those settled (R22, R23).
+"""Pending reminders derived from stored state (R22, R23).
 
 Nothing about a reminder is stored before it is settled: what is pending (an RSVP not
 answered, a vote not cast, minutes not sent…) is read from the tables that hold those
 facts, each time, so a reminder can never outlive the state that called for it. Only
-the moments already sent or dropped are stored (``Reminder``), keyed by (kind, target,
-due moment). Every query here spans many secretariats at once: start-up derives all of
+the moments already sent or dropped are stored (``reminder_ledger``), keyed by (kind,
+target, due moment). Every query here spans many secretariats at once: start-up derives all of
 them in a handful of queries, not a handful per secretariat.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import attendance
@@ -27,12 +26,11 @@ from domain import reminders as rules
 from domain.attendance import Answer, SeatState
 from domain.ballots import Cast, VoteKind
 from domain.calendar import BusinessCalendar
-from domain.errors import MinutesAlreadySent, SessionNotHeld
 from domain.notice import SessionKind, local_date
 from domain.outcomes import Choice
 from domain.reminders import Kind, Moment
-from domain.roles import Role, Target
-from domain.secretariat_settings import MinutesDeadline, SecretariatSettings
+from domain.roles import Role
+from domain.secretariat_settings import SecretariatSettings
 from storage.models import (
     AttendanceAnswer,
     Ballot,
@@ -41,13 +39,13 @@ from storage.models import (
     Meeting,
     Member,
     NonWorkingDay,
-    Reminder,
     Seat,
     Secretariat,
     Vote,
 )
-from storage.services import audit
-from storage.services.meetings import MeetingView, by_number, view_of
+from storage.services import reminder_ledger as ledger
+from storage.services.meetings import view_of
+from storage.services.minutes import deadline_of
 from storage.services.secretariats import settings_of
 
 #: Sessions that count as "the month has its ordinary session" (R6).
@@ -67,7 +65,6 @@ _MONTHS = (
     "noviembre",
     "diciembre",
 )
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -194,7 +191,7 @@ async def _session_series(
         )
     )
     answers: dict[int, list[AttendanceAnswer]] = defaultdict(list)
-    for chunk in _chunks([m.id for m in meetings]):
+    for chunk in ledger.chunks([m.id for m in meetings]):
         for row in await session.scalars(
             select(AttendanceAnswer)
             .where(AttendanceAnswer.meeting_id.in_(chunk))
@@ -386,14 +383,6 @@ def _weekday(day: date) -> str:
     return _WEEKDAYS[day.weekday()]
 
 
-def deadline_of(meeting: Meeting, stm_tz: str, rule: MinutesDeadline) -> date:
-    """R15's deadline for one held session, from the local date it was held on."""
-    return rules.minutes_deadline(
-        local_date(meeting.starts_at, stm_tz),
-        following_month=rule is MinutesDeadline.MES_SIGUIENTE,
-    )
-
-
 async def _minutes_series(
     session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
 ) -> list[Series]:
@@ -464,7 +453,7 @@ async def _vote_series(
         )
     )
     casts: dict[int, list[Cast]] = defaultdict(list)
-    for chunk in _chunks([v.id for v in votes]):
+    for chunk in ledger.chunks([v.id for v in votes]):
         for b in await session.scalars(
             select(Ballot).where(Ballot.vote_id.in_(chunk)).order_by(Ballot.id)
         ):
@@ -523,7 +512,7 @@ async def _cancellation_series(
         )
     )
     answered: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks([c.id for c, _ in rows]):
+    for chunk in ledger.chunks([c.id for c, _ in rows]):
         for cid, seat_id in await session.execute(
             select(CancellationAnswer.cancellation_id, CancellationAnswer.seat_id).where(
                 CancellationAnswer.cancellation_id.in_(chunk)
@@ -558,11 +547,6 @@ async def _cancellation_series(
     return out
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
 async def plan(
     session: AsyncSession, *, now: datetime, secretariat_ids: Collection[int] | None = None
 ) -> Plan:
@@ -580,115 +564,8 @@ async def plan(
     ):
         result.series.extend(await derive(session, stms, now))
     ids = None if secretariat_ids is None else list(stms)
-    for kind, target, latest in await session.execute(
-        select(Reminder.kind, Reminder.target, func.max(Reminder.due_at))
-        .where(_in(Reminder.secretariat_id, ids))
-        .group_by(Reminder.kind, Reminder.target)
-    ):
-        result.recorded[(kind, target)] = _aware(latest)
+    result.recorded = await ledger.settled_until(session, ids)
     return result
-
-
-def _aware(moment: datetime) -> datetime:
-    """``max()`` bypasses the column type on SQLite, which hands back naive UTC (or text)."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A reminder moment this process won the right to send (R23)."""
-
-    id: int
-    series: Series
-    moment: Moment
-
-
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return (postgresql if dialect == "postgresql" else sqlite).insert(Reminder)
-
-
-async def claim(
-    session: AsyncSession, wanted: Sequence[tuple[Series, Moment]], *, now: datetime
-) -> list[Claimed]:
-    """Write ``enviando`` rows; only those inserted here may be sent (the unique key wins).
-
-    ``INSERT … ON CONFLICT DO NOTHING RETURNING`` on both SQLite and PostgreSQL: a row
-    another trigger already wrote is simply not returned, so it is not sent again.
-    """
-    claimed: list[Claimed] = []
-    by_key = {(s.kind.value, s.target, m.due): (s, m) for s, m in wanted}
-    items = list(by_key.items())
-    for start in range(0, len(items), _CHUNK):
-        chunk = items[start : start + _CHUNK]
-        statement = (
-            _insert(session)
-            .values(
-                [
-                    {
-                        "secretariat_id": s.secretariat_id,
-                        "kind": kind,
-                        "target": target,
-                        "due_at": due,
-                        "status": "enviando",
-                        "recorded_at": now,
-                        "chat_id": s.chat_id,
-                    }
-                    for (kind, target, due), (s, _) in chunk
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["kind", "target", "due_at"])
-            .returning(Reminder.id, Reminder.kind, Reminder.target, Reminder.due_at)
-        )
-        for row_id, kind, target, due in await session.execute(statement):
-            series, moment = by_key[(kind, target, _aware(due))]
-            claimed.append(Claimed(row_id, series, moment))
-    return claimed
-
-
-async def drop(
-    session: AsyncSession, dropped: Sequence[tuple[Series, Moment, str]], *, now: datetime
-) -> None:
-    """Record missed moments as ``omitido`` with why, so they are settled and logged once."""
-    for start in range(0, len(dropped), _CHUNK):
-        chunk = dropped[start : start + _CHUNK]
-        await session.execute(
-            _insert(session)
-            .values(
-                [
-                    {
-                        "secretariat_id": s.secretariat_id,
-                        "kind": s.kind.value,
-                        "target": s.target,
-                        "due_at": m.due,
-                        "status": "omitido",
-                        "recorded_at": now,
-                        "chat_id": s.chat_id,
-                        "detail": why[:255],
-                    }
-                    for s, m, why in chunk
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["kind", "target", "due_at"])
-        )
-
-
-async def settle(session: AsyncSession, outcomes: Mapping[int, str | None]) -> None:
-    """``enviado`` (no failure) or ``fallido`` with the reason, per claimed row."""
-    sent = [row_id for row_id, failure in outcomes.items() if failure is None]
-    for chunk in _chunks(sent):
-        await session.execute(
-            update(Reminder).where(Reminder.id.in_(chunk)).values(status="enviado")
-        )
-    for row_id, failure in outcomes.items():
-        if failure is not None:
-            await session.execute(
-                update(Reminder)
-                .where(Reminder.id == row_id)
-                .values(status="fallido", detail=failure[:255])
-            )
 
 
 async def secretariats_of(session: AsyncSession, telegram_user_id: int, chat_id: int) -> set[int]:
@@ -706,206 +583,3 @@ async def secretariats_of(session: AsyncSession, telegram_user_id: int, chat_id:
     if group is not None:
         ids.add(group)
     return ids
-
-
-# --- On demand: /pendientes, /recordatorios, /actas, /acta_enviada ---------------------
-
-#: What /pendientes lists: the caller's own things to do, not the session-day notice.
-_TODO = (Kind.ASISTENCIA, Kind.VOTACION, Kind.CANCELACION, Kind.MENSUAL, Kind.ACTA)
-
-
-@dataclass(frozen=True)
-class Pending:
-    """One secretariat's pending items for the caller."""
-
-    secretariat: str
-    items: list[Series]
-
-
-async def pending_for(
-    session: AsyncSession, *, now: datetime, telegram_user_id: int
-) -> list[Pending]:
-    """``/pendientes``: RSVPs, votes, approvals; for the facilitator, sessions and minutes."""
-    ids = set(
-        await session.scalars(
-            select(Member.secretariat_id).where(
-                Member.telegram_user_id == telegram_user_id, Member.active
-            )
-        )
-    )
-    if not ids:
-        return []
-    derived = await plan(session, now=now, secretariat_ids=ids)
-    names = dict(
-        (
-            await session.execute(
-                select(Secretariat.id, Secretariat.name).where(Secretariat.id.in_(ids))
-            )
-        ).all()
-    )
-    out = []
-    for sid in sorted(ids, key=lambda i: names[i]):
-        items = [
-            s
-            for s in derived.series
-            if s.secretariat_id == sid and s.chat_id == telegram_user_id and s.kind in _TODO
-        ]
-        items.sort(key=lambda s: (_TODO.index(s.kind), s.target))
-        out.append(Pending(names[sid], items))
-    return out
-
-
-@dataclass(frozen=True)
-class Upcoming:
-    """One scheduled reminder moment, grouped by kind and subject for ``/recordatorios``."""
-
-    due_local: str
-    kind: Kind
-    subject: str
-    recipients: int
-
-
-@dataclass(frozen=True)
-class ScheduleView:
-    """``/recordatorios``: the settings in force and what comes next."""
-
-    secretariat: str
-    settings: SecretariatSettings
-    upcoming: list[Upcoming]
-
-
-async def schedule(
-    session: AsyncSession, *, now: datetime, target: Target, limit: int = 15
-) -> ScheduleView:
-    """The offsets and hour in force, and the next reminder moments still to come."""
-    derived = await plan(session, now=now, secretariat_ids=[target.secretariat_id])
-    secretariat = await session.get_one(Secretariat, target.secretariat_id)
-    zone = ZoneInfo(secretariat.time_zone)
-    grouped: dict[tuple[datetime, Kind, str], int] = defaultdict(int)
-    for series in derived.series:
-        upcoming = rules.next_due(
-            series.moments, recorded_until=derived.recorded_until(series), now=now
-        )
-        for moment in series.moments:
-            if (
-                upcoming is not None
-                and moment.due >= upcoming
-                and moment.due < moment.useful_until
-            ):
-                grouped[(moment.due, series.kind, _subject(series))] += 1
-    rows = [
-        Upcoming(due.astimezone(zone).strftime("%Y-%m-%d %H:%M"), kind, subject, count)
-        for (due, kind, subject), count in sorted(grouped.items(), key=lambda i: i[0][0])
-    ]
-    return ScheduleView(secretariat.name, settings_of(secretariat), rows[:limit])
-
-
-def _subject(series: Series) -> str:
-    about = series.about
-    if "meeting" in about:
-        meeting: MeetingView = about["meeting"]
-        return f"sesión #{meeting.number}" if meeting.number else meeting.title
-    if "vote_id" in about:
-        return f"votación #{about['vote_id']}"
-    return str(about.get("month", ""))
-
-
-@dataclass(frozen=True)
-class MinutesLine:
-    """One held session in ``/actas``."""
-
-    meeting: MeetingView
-    deadline: str
-    status: rules.MinutesStatus
-    sent_at: str | None
-    note: str | None
-
-
-async def minutes(session: AsyncSession, *, now: datetime, target: Target) -> list[MinutesLine]:
-    """``/actas``: held (installed) sessions, newest first, with R15 deadline and status."""
-    secretariat = await session.get_one(Secretariat, target.secretariat_id)
-    settings = settings_of(secretariat)
-    today = local_date(now, secretariat.time_zone)
-    lines = []
-    for meeting in await session.scalars(
-        select(Meeting)
-        .where(Meeting.secretariat_id == secretariat.id, Meeting.installed_at.is_not(None))
-        .order_by(Meeting.starts_at.desc())
-    ):
-        lines.append(_minutes_line(meeting, secretariat, settings, today))
-    return lines
-
-
-def _minutes_line(
-    meeting: Meeting, secretariat: Secretariat, settings: SecretariatSettings, today: date
-) -> MinutesLine:
-    deadline = deadline_of(meeting, secretariat.time_zone, settings.minutes_deadline)
-    sent_on = (
-        local_date(meeting.minutes_sent_at, secretariat.time_zone)
-        if meeting.minutes_sent_at
-        else None
-    )
-    return MinutesLine(
-        view_of(meeting, secretariat),
-        deadline.isoformat(),
-        rules.minutes_status(deadline, sent_on=sent_on, today=today),
-        meeting.minutes_sent_at.astimezone(ZoneInfo(secretariat.time_zone)).strftime(
-            "%Y-%m-%d %H:%M"
-        )
-        if meeting.minutes_sent_at
-        else None,
-        meeting.minutes_note,
-    )
-
-
-async def mark_minutes_sent(
-    session: AsyncSession, *, now: datetime, target: Target, number: int, note: str | None
-) -> MinutesLine:
-    """``/acta_enviada n [nota]``: stored with time, who and note; stops the reminders (R15)."""
-    meeting = await by_number(session, target, number)
-    if meeting.installed_at is None:
-        raise SessionNotHeld(number)
-    secretariat = await session.get_one(Secretariat, target.secretariat_id)
-    if meeting.minutes_sent_at is not None:
-        raise MinutesAlreadySent(
-            number,
-            meeting.minutes_sent_at.astimezone(ZoneInfo(secretariat.time_zone)).strftime(
-                "%Y-%m-%d %H:%M"
-            ),
-        )
-    meeting.minutes_sent_at = now
-    meeting.minutes_sent_by = target.membership.member_id
-    meeting.minutes_note = note
-    audit.record(
-        session,
-        now=now,
-        action="minutes.sent",
-        secretariat_id=secretariat.id,
-        member_id=target.membership.member_id,
-        meeting_id=meeting.id,
-        note=note,
-    )
-    return _minutes_line(
-        meeting, secretariat, settings_of(secretariat), local_date(now, secretariat.time_zone)
-    )
-
-
-__all__ = [
-    "Claimed",
-    "MinutesLine",
-    "Pending",
-    "Plan",
-    "ScheduleView",
-    "Series",
-    "Upcoming",
-    "claim",
-    "deadline_of",
-    "drop",
-    "mark_minutes_sent",
-    "minutes",
-    "pending_for",
-    "plan",
-    "schedule",
-    "secretariats_of",
-    "settle",
-]

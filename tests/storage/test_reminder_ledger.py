@@ -10,7 +10,7 @@ from sqlalchemy import select
 from domain.reminders import Kind, Moment
 from storage.db import Database
 from storage.models import Reminder, Secretariat
-from storage.services import reminders
+from storage.services import reminder_ledger, reminders
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
 
@@ -28,7 +28,7 @@ async def test_racing_claims_of_one_moment_let_exactly_one_send(db: Database) ->
 
     async def claim() -> int:
         async with db.begin() as session:
-            won = await reminders.claim(session, [(series, series.moments[0])], now=NOW)
+            won = await reminder_ledger.claim(session, [(series, series.moments[0])], now=NOW)
         return len(won)
 
     results = await asyncio.gather(*(claim() for _ in range(8)))
@@ -44,9 +44,9 @@ async def test_a_dropped_moment_cannot_be_claimed_later(db: Database) -> None:
     series = await _series(db)
     moment = series.moments[0]
     async with db.begin() as session:
-        await reminders.drop(session, [(series, moment, "reemplazado")], now=NOW)
+        await reminder_ledger.drop(session, [(series, moment, "reemplazado")], now=NOW)
     async with db.begin() as session:
-        assert await reminders.claim(session, [(series, moment)], now=NOW) == []
+        assert await reminder_ledger.claim(session, [(series, moment)], now=NOW) == []
     async with db() as session:
         derived = await reminders.plan(session, now=NOW, secretariat_ids=[series.secretariat_id])
     assert derived.recorded == {("asistencia", "m1:p2"): NOW}
@@ -58,12 +58,12 @@ async def test_settle_marks_sent_and_failed(db: Database) -> None:
         series.secretariat_id, Kind.ASISTENCIA, "m1:p3", 2103, series.moments, {}
     )
     async with db.begin() as session:
-        won = await reminders.claim(
+        won = await reminder_ledger.claim(
             session, [(series, series.moments[0]), (other, other.moments[0])], now=NOW
         )
     by_target = {c.series.target: c.id for c in won}
     async with db.begin() as session:
-        await reminders.settle(
+        await reminder_ledger.settle(
             session, {by_target["m1:p2"]: None, by_target["m1:p3"]: "bloqueado"}
         )
     async with db() as session:

@@ -1,0 +1,108 @@
+"""Minutes sent to the garante: deadlines, ``/actas`` and ``/acta_enviada`` (R15)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import reminders as rules
+from domain.errors import MinutesAlreadySent, SessionNotHeld
+from domain.notice import local_date
+from domain.roles import Target
+from domain.secretariat_settings import MinutesDeadline, SecretariatSettings
+from storage.models import Meeting, Secretariat
+from storage.services import audit
+from storage.services.meetings import MeetingView, by_number, view_of
+from storage.services.secretariats import settings_of
+
+
+def deadline_of(meeting: Meeting, stm_tz: str, rule: MinutesDeadline) -> date:
+    """R15's deadline for one held session, from the local date it was held on."""
+    return rules.minutes_deadline(
+        local_date(meeting.starts_at, stm_tz),
+        following_month=rule is MinutesDeadline.MES_SIGUIENTE,
+    )
+
+
+@dataclass(frozen=True)
+class MinutesLine:
+    """One held session in ``/actas``."""
+
+    meeting: MeetingView
+    deadline: str
+    status: rules.MinutesStatus
+    sent_at: str | None
+    note: str | None
+
+
+async def minutes(session: AsyncSession, *, now: datetime, target: Target) -> list[MinutesLine]:
+    """``/actas``: held (installed) sessions, newest first, with R15 deadline and status."""
+    secretariat = await session.get_one(Secretariat, target.secretariat_id)
+    settings = settings_of(secretariat)
+    today = local_date(now, secretariat.time_zone)
+    lines = []
+    for meeting in await session.scalars(
+        select(Meeting)
+        .where(Meeting.secretariat_id == secretariat.id, Meeting.installed_at.is_not(None))
+        .order_by(Meeting.starts_at.desc())
+    ):
+        lines.append(_minutes_line(meeting, secretariat, settings, today))
+    return lines
+
+
+def _minutes_line(
+    meeting: Meeting, secretariat: Secretariat, settings: SecretariatSettings, today: date
+) -> MinutesLine:
+    deadline = deadline_of(meeting, secretariat.time_zone, settings.minutes_deadline)
+    sent_on = (
+        local_date(meeting.minutes_sent_at, secretariat.time_zone)
+        if meeting.minutes_sent_at
+        else None
+    )
+    return MinutesLine(
+        view_of(meeting, secretariat),
+        deadline.isoformat(),
+        rules.minutes_status(deadline, sent_on=sent_on, today=today),
+        meeting.minutes_sent_at.astimezone(ZoneInfo(secretariat.time_zone)).strftime(
+            "%Y-%m-%d %H:%M"
+        )
+        if meeting.minutes_sent_at
+        else None,
+        meeting.minutes_note,
+    )
+
+
+async def mark_minutes_sent(
+    session: AsyncSession, *, now: datetime, target: Target, number: int, note: str | None
+) -> MinutesLine:
+    """``/acta_enviada n [nota]``: stored with time, who and note; stops the reminders (R15)."""
+    meeting = await by_number(session, target, number)
+    if meeting.installed_at is None:
+        raise SessionNotHeld(number)
+    secretariat = await session.get_one(Secretariat, target.secretariat_id)
+    if meeting.minutes_sent_at is not None:
+        raise MinutesAlreadySent(
+            number,
+            meeting.minutes_sent_at.astimezone(ZoneInfo(secretariat.time_zone)).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+        )
+    meeting.minutes_sent_at = now
+    meeting.minutes_sent_by = target.membership.member_id
+    meeting.minutes_note = note
+    audit.record(
+        session,
+        now=now,
+        action="minutes.sent",
+        secretariat_id=secretariat.id,
+        member_id=target.membership.member_id,
+        meeting_id=meeting.id,
+        note=note,
+    )
+    return _minutes_line(
+        meeting, secretariat, settings_of(secretariat), local_date(now, secretariat.time_zone)
+    )

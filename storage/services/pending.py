@@ -1,0 +1,123 @@
+"""What is pending, on demand: ``/pendientes`` and ``/recordatorios`` (R22, R23).
+
+Both read the same derivation the scheduler uses (``reminders.plan``), so what a member
+is shown as pending is exactly what they would be reminded of.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import reminders as rules
+from domain.reminders import Kind
+from domain.roles import Target
+from domain.secretariat_settings import SecretariatSettings
+from storage.models import Member, Secretariat
+from storage.services.meetings import MeetingView
+from storage.services.reminders import Series, plan
+from storage.services.secretariats import settings_of
+
+#: What /pendientes lists: the caller's own things to do, not the session-day notice.
+_TODO = (Kind.ASISTENCIA, Kind.VOTACION, Kind.CANCELACION, Kind.MENSUAL, Kind.ACTA)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One secretariat's pending items for the caller."""
+
+    secretariat: str
+    items: list[Series]
+
+
+async def pending_for(
+    session: AsyncSession, *, now: datetime, telegram_user_id: int
+) -> list[Pending]:
+    """``/pendientes``: RSVPs, votes, approvals; for the facilitator, sessions and minutes."""
+    ids = set(
+        await session.scalars(
+            select(Member.secretariat_id).where(
+                Member.telegram_user_id == telegram_user_id, Member.active
+            )
+        )
+    )
+    if not ids:
+        return []
+    derived = await plan(session, now=now, secretariat_ids=ids)
+    names = dict(
+        (
+            await session.execute(
+                select(Secretariat.id, Secretariat.name).where(Secretariat.id.in_(ids))
+            )
+        ).all()
+    )
+    out = []
+    for sid in sorted(ids, key=lambda i: names[i]):
+        items = [
+            s
+            for s in derived.series
+            if s.secretariat_id == sid and s.chat_id == telegram_user_id and s.kind in _TODO
+        ]
+        items.sort(key=lambda s: (_TODO.index(s.kind), s.target))
+        out.append(Pending(names[sid], items))
+    return out
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """One scheduled reminder moment, grouped by kind and subject for ``/recordatorios``."""
+
+    due_local: str
+    kind: Kind
+    subject: str
+    recipients: int
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """``/recordatorios``: the settings in force and what comes next."""
+
+    secretariat: str
+    settings: SecretariatSettings
+    upcoming: list[Upcoming]
+
+
+async def schedule(
+    session: AsyncSession, *, now: datetime, target: Target, limit: int = 15
+) -> ScheduleView:
+    """The offsets and hour in force, and the next reminder moments still to come."""
+    derived = await plan(session, now=now, secretariat_ids=[target.secretariat_id])
+    secretariat = await session.get_one(Secretariat, target.secretariat_id)
+    zone = ZoneInfo(secretariat.time_zone)
+    grouped: dict[tuple[datetime, Kind, str], int] = defaultdict(int)
+    for series in derived.series:
+        upcoming = rules.next_due(
+            series.moments, recorded_until=derived.recorded_until(series), now=now
+        )
+        for moment in series.moments:
+            if (
+                upcoming is not None
+                and moment.due >= upcoming
+                and moment.due < moment.useful_until
+            ):
+                grouped[(moment.due, series.kind, _subject(series))] += 1
+    rows = [
+        Upcoming(due.astimezone(zone).strftime("%Y-%m-%d %H:%M"), kind, subject, count)
+        for (due, kind, subject), count in sorted(grouped.items(), key=lambda i: i[0][0])
+    ]
+    return ScheduleView(secretariat.name, settings_of(secretariat), rows[:limit])
+
+
+def _subject(series: Series) -> str:
+    about = series.about
+    if "meeting" in about:
+        meeting: MeetingView = about["meeting"]
+        return f"sesión #{meeting.number}" if meeting.number else meeting.title
+    if "vote_id" in about:
+        return f"votación #{about['vote_id']}"
+    return str(about.get("month", ""))
