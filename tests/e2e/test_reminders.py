@@ -53,6 +53,17 @@ def reminders_to(harness: Harness, chat_id: int, since: int, marker: str) -> lis
     ]
 
 
+async def press_in(harness: Harness, user: int, since: int, marker: str, label: str) -> None:
+    """Press ``label`` on the first message to ``user`` since ``since`` that says ``marker``."""
+    message = next(
+        c
+        for c in harness.fake.sent_to(user, since)
+        if c.method == "sendMessage" and marker in (c.text or "")
+    )
+    data = dict(harness.fake.buttons(user, message.result["message_id"]))[label]
+    await harness.press(user, user, message.result["message_id"], data)
+
+
 async def ledger(harness: Harness) -> list[tuple[str, str, datetime, str]]:
     async with harness.db() as session:
         rows = await session.scalars(select(Reminder).order_by(Reminder.due_at, Reminder.id))
@@ -313,18 +324,7 @@ async def test_electronic_vote_reminders_to_seats_that_have_not_voted(harness: H
     for user in (z.titulars["gobierno"], z.titulars["academia"], SUPLENTE):
         assert reminders_to(harness, user, mark, "aún no vota") == []
     # the reminder's buttons cast the ballot; then the 2 h reminder skips that seat
-    reminder = next(
-        c
-        for c in harness.fake.sent_to(z.titulars["garante"], mark)
-        if "aún no vota" in (c.text or "")
-    )
-    data = dict(harness.fake.buttons(z.titulars["garante"], reminder.result["message_id"]))
-    await harness.press(
-        z.titulars["garante"],
-        z.titulars["garante"],
-        reminder.result["message_id"],
-        data["A favor"],
-    )
+    await press_in(harness, z.titulars["garante"], mark, "aún no vota", "A favor")
     at(harness, datetime(2026, 11, 29, 14, 0, tzinfo=UTC))
     mark = harness.fake.mark()
     await fire(harness)
@@ -335,17 +335,12 @@ async def test_electronic_vote_reminders_to_seats_that_have_not_voted(harness: H
 async def test_cancellation_reminder_six_hours_before_approvals_close(harness: Harness) -> None:
     z = await _with_substitute(harness)
     since = await _request(harness, z)
-    call = next(
-        c
-        for c in harness.fake.sent_to(z.titulars["gobierno"], since)
-        if "Solicitud de cancelación" in (c.text or "")
-    )
-    data = dict(harness.fake.buttons(z.titulars["gobierno"], call.result["message_id"]))
-    await harness.press(
+    await press_in(
+        harness,
         z.titulars["gobierno"],
-        z.titulars["gobierno"],
-        call.result["message_id"],
-        data["Apruebo la cancelación"],
+        since,
+        "Solicitud de cancelación",
+        "Apruebo la cancelación",
     )
     # approvals close at start − 24 h = 12-06 16:00 UTC; the reminder is 6 h before
     at(harness, datetime(2026, 12, 6, 10, 0, tzinfo=UTC))
@@ -445,14 +440,8 @@ async def test_pendientes_and_recordatorios(harness: Harness) -> None:
 async def test_a_cancelled_session_is_not_reminded(harness: Harness) -> None:
     z = await _with_substitute(harness)
     since = await _request(harness, z)
-    for user in (*z.titulars.values(),):
-        call = next(
-            c
-            for c in harness.fake.sent_to(user, since)
-            if "Solicitud de cancelación" in (c.text or "")
-        )
-        data = dict(harness.fake.buttons(user, call.result["message_id"]))
-        await harness.press(user, user, call.result["message_id"], data["Apruebo la cancelación"])
+    for user in z.titulars.values():
+        await press_in(harness, user, since, "Solicitud de cancelación", "Apruebo la cancelación")
     async with harness.db() as session:
         state = await session.scalar(select(Meeting.state).where(Meeting.number == 1))
     assert state == "cancelada"
