@@ -78,17 +78,13 @@ async def tick(application: StmApplication) -> None:
         _arm(application)
 
 
-async def run(
-    application: StmApplication,
-    secretariat_ids: Collection[int] | None,
-    *,
-    deliver_later: bool = False,
-) -> int:
+async def run(application: StmApplication, secretariat_ids: Collection[int] | None) -> int:
     """Derive, send what is due, drop what is stale, re-arm; returns reminders sent.
 
-    ``None`` means every secretariat (start-up and the hourly sweep). With
-    ``deliver_later`` the messages go out in a task (after an update, so that a burst of
-    reminders never holds up the next update); the claims are committed either way.
+    ``None`` means every secretariat (start-up and the hourly sweep). Only the decision
+    runs under the lock; sending (paced by Telegram's limits) does not hold it, so a
+    burst being delivered never delays the next decision, and what it claimed is
+    already settled for everyone else.
     """
     async with _state(application).lock:
         claimed, dropped, now = await _decide(application, secretariat_ids)
@@ -101,9 +97,6 @@ async def run(
             why,
         )
     if not claimed:
-        return 0
-    if deliver_later:
-        application.create_task(_deliver(application, claimed, now), name="reminders")
         return 0
     return await _deliver(application, claimed, now)
 
@@ -239,7 +232,12 @@ async def _sweep_job(context: StmContext) -> None:
 
 
 async def _after_update(update: object, context: StmContext) -> None:
-    """Re-derive the secretariats an update may have changed (a convocation, an RSVP…)."""
+    """Re-derive the secretariats an update may have changed (a convocation, an RSVP…).
+
+    It rarely sends anything: the job sends each moment when it comes. What it may send
+    is a moment that became due meanwhile or became useful through this update (a member
+    who links their account after a reminder moment), and that goes out at once.
+    """
     if not isinstance(update, Update):
         return
     user, chat = update.effective_user, update.effective_chat
@@ -249,7 +247,7 @@ async def _after_update(update: object, context: StmContext) -> None:
         async with context.db() as session:
             ids = await reminders.secretariats_of(session, user.id, chat.id)
         if ids:
-            await run(context.app, ids, deliver_later=True)
+            await run(context.app, ids)
     except Exception:  # the update itself succeeded: never answer it with an error
         log.exception("reminders not re-derived after update %s", update.update_id)
 
