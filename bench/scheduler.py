@@ -20,11 +20,11 @@ fires the armed reminder job at the due moment, in real time, and the injected c
 
 1. Start-up: a first start with the clock an hour before the RSVP moment. It times
    ``initialize()`` + ``post_init`` up to the scheduled state (migrations at head, then
-   ``scheduler.reminders.start``: the whole derivation and the job armed; the bench wraps
+   ``scheduler.planner.start``: the whole derivation and the job armed; the bench wraps
    ``start`` only to time it on its own) and until ``post_init`` returns (the start-up
    menus for every linked account come last), checks that
-   ``scheduler.reminders.next_wake`` is the RSVP moment, and times a full re-derivation with
-   nothing due (``scheduler.reminders.run(app, None)``, what the hourly sweep costs), three
+   ``scheduler.planner.next_wake`` is the RSVP moment, and times a full re-derivation with
+   nothing due (``scheduler.planner.run(app, None)``, what the hourly sweep costs), three
    times.
 2. Burst: the bot is restarted on the same file with its clock set 1.5 x the cold start-up
    + the slowest re-derivation + 5 s before 2026-12-02 15:00 UTC, so it reaches its
@@ -72,7 +72,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-import scheduler.reminders as reminder_jobs  # noqa: E402
+import scheduler.planner as reminder_jobs  # noqa: E402
 from bot.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from bot.context import StmApplication  # noqa: E402
 from bot.ratelimit import DeliveryRateLimiter  # noqa: E402
@@ -257,27 +257,27 @@ class StartUp:
     """How long the bot took to reach its scheduled state."""
 
     seconds: float = 0.0  # initialize + post_init, menus included
-    scheduled_seconds: float = 0.0  # from the start until reminders.start returned
-    scheduler_seconds: float = 0.0  # inside it: scheduler.reminders.start
+    scheduled_seconds: float = 0.0  # from the start until planner.start returned
+    scheduler_seconds: float = 0.0  # inside it: scheduler.planner.start
     armed: datetime | None = None
 
 
 async def start_up(app: StmApplication) -> StartUp:
-    """``initialize`` + ``post_init``, timed; ``reminders.start`` timed on its own too."""
+    """``initialize`` + ``post_init``, timed; ``planner.start`` timed on its own too."""
     result = StartUp()
     original = reminder_jobs.start
 
     began = time.perf_counter()
 
-    async def timed_start(application: StmApplication) -> None:
+    async def timed_start(application: StmApplication, **callbacks: Any) -> None:
         entered = time.perf_counter()
         try:
-            await original(application)
+            await original(application, **callbacks)
         finally:
             result.scheduler_seconds = time.perf_counter() - entered
             result.scheduled_seconds = time.perf_counter() - began
 
-    reminder_jobs.start = timed_start  # bot.app looks it up at call time
+    reminder_jobs.start = timed_start  # type: ignore[assignment]  # bot.app looks it up at call time
     try:
         await app.initialize()
         assert app.post_init is not None
@@ -520,11 +520,11 @@ def report(f: Figures) -> bool:
             "  start-up menus",
             f"{f.menus_seconds:.2f} s ({f.menus} setMyCommands: defaults + 1 per account)",
         ),
-        ("  reminders.start", f"{f.cold.scheduler_seconds:.2f} s (derive all, arm the job)"),
+        ("  planner.start", f"{f.cold.scheduler_seconds:.2f} s (derive all, arm the job)"),
         (
             "start-up, restart",
             f"{f.warm.scheduled_seconds:.2f} s to the scheduled state, {f.warm.seconds:.2f} s"
-            f" with menus (reminders.start {f.warm.scheduler_seconds:.2f} s)",
+            f" with menus (planner.start {f.warm.scheduler_seconds:.2f} s)",
         ),
         ("re-derive, none due", ", ".join(f"{s:.2f} s" for s in f.rederive)),
         ("armed for", f"{utc(f.warm.armed)} ({'as expected' if armed_ok else 'WRONG'})"),

@@ -32,8 +32,7 @@ from handlers import (
     votes,
 )
 from handlers import settings as settings_handlers
-from scheduler import jobs
-from scheduler import reminders as reminder_jobs
+from scheduler import jobs, planner
 from storage import migrate
 from storage.db import Database, engine_of, make_engine, make_sessionmaker
 from storage.services import access
@@ -94,7 +93,7 @@ def build_application(
     # The catch-alls (choice buttons, stale buttons, unknown commands) go last.
     application.add_handlers(choices.HANDLERS)
     # After the handler that changed state: re-derive that secretariat's reminders (R23).
-    application.add_handler(reminder_jobs.AFTER_UPDATE, group=reminder_jobs.AFTER_UPDATE_GROUP)
+    application.add_handler(planner.AFTER_UPDATE, group=planner.AFTER_UPDATE_GROUP)
     application.add_error_handler(on_error)  # type: ignore[arg-type]
     return application
 
@@ -111,7 +110,10 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     )
     await cancelling.schedule_pending(application)  # R11 windows that closed while down
     await voting.schedule_open_deadlines(application)  # deadlines passed while down: now
-    await reminder_jobs.start(application)  # R23: missed reminders sent or dropped, then armed
+    # R23: missed reminders sent or dropped, then one job armed at the next moment
+    await planner.start(
+        application, wake=jobs.enviar_recordatorios, sweep=jobs.revisar_recordatorios
+    )
     # Menus last: one call per linked account, so deadlines and reminders go first.
     await menus.publish_defaults(application.bot, application.stm_settings.admins)
     async with application.db() as session:

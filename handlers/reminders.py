@@ -1,6 +1,6 @@
 """``/pendientes``, ``/recordatorios``, ``/actas`` and ``/acta_enviada`` (R15, R22, R23).
 
-The reminders themselves are sent by ``scheduler.reminders``; these commands show, on
+The reminders themselves are sent by ``scheduler.planner``; these commands show, on
 demand, what the reminders are about and mark the minutes sent, which stops theirs.
 """
 

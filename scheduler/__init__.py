@@ -1,6 +1,5 @@
-"""Reminders derived from stored state (rules R22, R23); filled in by the reminders issue.
+"""Reminders derived from stored state (R22, R23).
 
-Nothing is scheduled yet: the foundation only reserves the package so the layering
-(``bot.app`` → ``handlers | scheduler`` → ``bot`` helpers → ``storage`` → ``domain``) is
-checked from the start.
+``planner`` derives what is pending from the database, sends what is due exactly once
+and arms one job at the next moment; ``jobs`` holds the JobQueue callbacks.
 """

@@ -1,11 +1,22 @@
-"""JobQueue callbacks: thin like handlers; state lives in the database (R23)."""
+"""JobQueue callbacks: thin like handlers; the state lives in the database (R23)."""
 
 from __future__ import annotations
 
 from bot.context import StmContext
 from bot.proposals import propose_customary_days
+from scheduler import planner
 
 
 async def proponer_dias_acostumbrados(context: StmContext) -> None:
-    """Daily: propose the customary non-working days now due (R8)."""
+    """Twice a day: propose the customary non-working days now due (R8)."""
     await propose_customary_days(context)
+
+
+async def enviar_recordatorios(context: StmContext) -> None:
+    """At the next reminder moment: send what is due, re-arm for the one after (R22, R23)."""
+    await planner.tick(context.app)
+
+
+async def revisar_recordatorios(context: StmContext) -> None:
+    """Hourly: re-derive every secretariat, in case a change reached no hook (R23)."""
+    await planner.run(context.app, None)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from scheduler import reminders as scheduler
+from scheduler import planner as scheduler
 from storage.models import Meeting, Reminder
 from tests.clock import FakeClock
 from tests.e2e.test_cancellations import _request
@@ -196,7 +196,7 @@ async def test_downtime_sends_the_latest_missed_reminder_and_drops_the_older(
     # down from Friday 11-27 until Friday 12-04 10:00 local: 3d and 1d both passed
     clock.current = datetime(2026, 12, 4, 16, 0, tzinfo=UTC)
     mark = fake.mark()
-    with caplog.at_level(logging.INFO, logger="scheduler.reminders"):
+    with caplog.at_level(logging.INFO, logger="scheduler.planner"):
         async with start_harness(fake, database_url, clock, admins={ADMIN_ID}) as second:
             texts = reminders_to(second, z.titulars["garante"], mark, "Recordatorio")
             assert len(texts) == 1  # only the latest of the series, at start-up (R23)
@@ -463,7 +463,7 @@ async def test_a_blocked_member_is_recorded_as_failed_and_not_retried(
     await _convene(harness, z)
     harness.fake.block(z.titulars["garante"])
     at(harness, RSVP_3D)
-    with caplog.at_level(logging.WARNING, logger="scheduler.reminders"):
+    with caplog.at_level(logging.WARNING, logger="scheduler.planner"):
         await fire(harness)
     rows = {
         target: status

@@ -1,4 +1,4 @@
-"""Reminders: the database decides, the job queue only wakes us up (R22, R23).
+"""Reminder planning: the database decides, the job queue only wakes us up (R22, R23).
 
 At start-up, after every update that may have changed a secretariat, and at every wake-up,
 the pending reminders of the secretariats concerned are derived from stored state
@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, TypeHandler
@@ -39,6 +40,7 @@ SWEEP_EVERY = timedelta(hours=1)
 #: A reminder sent this much after its moment is "late" in the log (catch-up at start-up).
 LATE = timedelta(minutes=1)
 _JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}
+JobCallback = Callable[[StmContext], Awaitable[None]]
 
 
 @dataclass
@@ -50,21 +52,32 @@ class _State:
     # Derive-decide-claim runs one at a time: a slow run that derived before a state
     # change must not overwrite the next moment a later run derived after it.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    wake: JobCallback | None = None  # scheduler.jobs: what the armed job runs
+
+
+#: One planner state per application (tests run several); not in ``bot_data``.
+_STATES: WeakKeyDictionary[Application, _State] = WeakKeyDictionary()  # type: ignore[type-arg]
 
 
 def _state(application: Application) -> _State:  # type: ignore[type-arg]
-    state = application.bot_data.get(_State)
+    state = _STATES.get(application)
     if state is None:
-        state = application.bot_data[_State] = _State()
+        state = _STATES[application] = _State()
     return state
 
 
-async def start(application: StmApplication) -> None:
-    """At start-up: derive everything, catch up what fell due while down, arm the job."""
+async def start(application: StmApplication, *, wake: JobCallback, sweep: JobCallback) -> None:
+    """At start-up: derive everything, catch up what fell due while down, arm the job.
+
+    ``wake`` is the callback of the job armed at the next moment (it calls :func:`tick`)
+    and ``sweep`` the hourly one (it calls :func:`run` for everything); both live in
+    ``scheduler.jobs``, thin like handlers.
+    """
+    _state(application).wake = wake
     await run(application, None)
     assert application.job_queue is not None
     application.job_queue.run_repeating(
-        _sweep_job, interval=SWEEP_EVERY, first=SWEEP_EVERY, name=SWEEP_NAME
+        sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name=SWEEP_NAME
     )
 
 
@@ -212,23 +225,15 @@ def _arm(application: StmApplication) -> None:
     for job in queue.get_jobs_by_name(JOB_NAME):
         job.schedule_removal()
     state.armed = earliest
-    if earliest is None:
+    if earliest is None or state.wake is None:
         return
     delay = max(0.0, (earliest - application.clock()).total_seconds())
-    queue.run_once(_tick_job, when=delay, name=JOB_NAME, job_kwargs=_JOB_KWARGS)
+    queue.run_once(state.wake, when=delay, name=JOB_NAME, job_kwargs=_JOB_KWARGS)
 
 
 def next_wake(application: StmApplication) -> datetime | None:
     """The moment the reminder job is armed for (tests and ``/recordatorios`` read it)."""
     return _state(application).armed
-
-
-async def _tick_job(context: StmContext) -> None:
-    await tick(context.app)
-
-
-async def _sweep_job(context: StmContext) -> None:
-    await run(context.app, None)
 
 
 async def _after_update(update: object, context: StmContext) -> None:
