@@ -3,7 +3,7 @@ and roll call (R9)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,7 @@ from storage.models import (
     Presence,
     Seat,
     Secretariat,
+    Vote,
 )
 from storage.services import access, audit
 from storage.services.calendar import calendar_for
@@ -72,6 +73,7 @@ class MeetingView:
     non_business_reason: str | None = None
     next_business: str | None = None
     needs_confirmation: bool = False
+    agenda_vote: str | None = None  # R10: the agenda-approval result, or "en votación"
 
 
 _WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
@@ -622,7 +624,16 @@ async def recent(session: AsyncSession, *, target: Target, now: datetime) -> lis
     )
     upcoming = sorted((m for m in rows if m.starts_at >= now), key=lambda m: m.starts_at)
     past = [m for m in rows if m.starts_at < now][:10]
-    return [view_of(m, secretariat) for m in [*upcoming, *past]]
+    shown = [*upcoming, *past]
+    agenda_votes = {
+        meeting_id: outcome if state == "cerrada" else "en votación"
+        for meeting_id, state, outcome in await session.execute(
+            select(Vote.meeting_id, Vote.state, Vote.outcome).where(
+                Vote.meeting_id.in_([m.id for m in shown]), Vote.purpose == "orden_del_dia"
+            )
+        )
+    }
+    return [replace(view_of(m, secretariat), agenda_vote=agenda_votes.get(m.id)) for m in shown]
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,8 @@ async def test_session_vote_among_present_seats_and_agenda_approval(harness: Har
     assert "Academia: A favor (Marta Ruiz, suplente)" in (result.text or "")
     assert "Ciudadanía" not in (result.text or "")  # not entitled: absent
     assert "No hay una votación abierta" in await harness.say(z.facilitator, "/cerrar")
+    sessions = await harness.say(z.titulars["garante"], "/sesiones")
+    assert "instalada; orden del día: Aprobado por consenso" in sessions  # R10
 
 
 async def test_live_count_is_edited_in_place(harness: Harness) -> None:
