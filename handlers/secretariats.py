@@ -1,15 +1,21 @@
-"""``/nuevo_stm``, ``/vincular``, ``/asiento`` and the group's supergroup migration (R1)."""
+"""``/nuevo_stm``, ``/vincular``, ``/asiento``, and following the official group: its
+supergroup migration and the bot's removal from it (R1, seed III.11)."""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+import logging
+
+from telegram import ChatMember, Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot import messages
 from bot.context import StmContext
 from bot.guards import command_text, guarded
 from handlers import parsing
 from storage.services import secretariats
+
+log = logging.getLogger(__name__)
 
 
 @guarded("nuevo_stm")
@@ -77,9 +83,36 @@ async def grupo_migrado(update: Update, context: StmContext) -> None:
         )
 
 
+async def bot_fuera_del_grupo(update: Update, context: StmContext) -> None:
+    """The bot left or was removed from a group: if it was the official one, unlink it and
+    tell the facilitator, who links another with ``/vincular`` (seed III.11)."""
+    change = update.my_chat_member
+    if change is None or change.new_chat_member.status not in (
+        ChatMember.LEFT,
+        ChatMember.BANNED,
+    ):
+        return
+    async with context.db.begin() as session:
+        lost = await secretariats.unlink_group(
+            session,
+            now=context.now(),
+            chat_id=change.chat.id,
+            removed_by=change.from_user.id if change.from_user else None,
+        )
+    if lost is None or lost.facilitator_chat_id is None:
+        return
+    try:
+        await messages.send(
+            context.bot, lost.facilitator_chat_id, "secretariats/group_lost", lost=lost
+        )
+    except TelegramError as exc:
+        log.warning("facilitator not told that the group was lost: %s", exc.message)
+
+
 HANDLERS: list[BaseHandler[Update, StmContext, None]] = [
     CommandHandler("nuevo_stm", nuevo_stm),
     CommandHandler("vincular", vincular),
     CommandHandler("asiento", asiento),
     MessageHandler(filters.StatusUpdate.MIGRATE, grupo_migrado),
+    ChatMemberHandler(bot_fuera_del_grupo, ChatMemberHandler.MY_CHAT_MEMBER),
 ]

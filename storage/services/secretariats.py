@@ -178,6 +178,53 @@ async def migrate_group(
 
 
 @dataclass(frozen=True)
+class GroupLost:
+    """The bot left or was removed from a secretariat's official group."""
+
+    secretariat_name: str
+    title: str
+    facilitator_chat_id: int | None
+
+
+async def unlink_group(
+    session: AsyncSession, *, now: datetime, chat_id: int, removed_by: int | None
+) -> GroupLost | None:
+    """Forget the official group the bot is no longer in (seed III.11), with an audit row.
+
+    Group posts (convocations, votes, notices) would only fail from now on; unlinking
+    makes ``/convocar`` ask for a new group instead, and ``/vincular`` links one.
+    """
+    secretariat = await session.scalar(
+        select(Secretariat).where(Secretariat.group_chat_id == chat_id)
+    )
+    if secretariat is None:
+        return None
+    title = secretariat.group_title or ""
+    secretariat.group_chat_id = None
+    secretariat.group_title = None
+    secretariat.group_linked_at = None
+    audit.record(
+        session,
+        now=now,
+        action="group.lost",
+        secretariat_id=secretariat.id,
+        chat_id=chat_id,
+        title=title,
+        removed_by=removed_by,
+    )
+    facilitator = await session.scalar(
+        select(Member).where(
+            Member.secretariat_id == secretariat.id,
+            Member.role == Role.FACILITADOR.value,
+            Member.active,
+        )
+    )
+    return GroupLost(
+        secretariat.name, title, facilitator.telegram_user_id if facilitator else None
+    )
+
+
+@dataclass(frozen=True)
 class NewSeat:
     """Outcome of ``/asiento``."""
 

@@ -60,6 +60,36 @@ async def test_group_migration_to_supergroup_is_followed(harness: Harness) -> No
     assert "group.migrated" in await audit_actions(harness.db)
 
 
+async def test_removing_the_bot_from_the_official_group_unlinks_it(harness: Harness) -> None:
+    z = await setup_zamora(harness)
+    harness.fake.add_group(-1007002, "Otro grupo")
+    mark = harness.fake.mark()
+    # a group that is not the official channel: nothing changes, nobody is told
+    await harness.settled(harness.fake.remove_bot(-1007002, z.titulars["gobierno"]))
+    async with harness.db() as session:
+        assert await session.scalar(select(Secretariat.group_chat_id)) == z.group
+    # the official group: unlinked, audited, and the facilitator is told what to do
+    await harness.settled(harness.fake.remove_bot(z.group, z.titulars["gobierno"]))
+    told = await harness.fake.wait_for("sendMessage", since=mark, chat_id=z.facilitator)
+    assert "El bot ya no está en el grupo oficial «STM Zamora» del STM de Zamora" in (
+        told.text or ""
+    )
+    assert "/vincular" in (told.text or "")
+    async with harness.db() as session:
+        row = await session.scalar(select(Secretariat))
+    assert row is not None
+    assert (row.group_chat_id, row.group_title) == (None, None)
+    assert "group.lost" in await audit_actions(harness.db)
+    assert harness.fake.sent_to(z.group, mark) == []
+    # convening now asks for a group first; a new group links as usual
+    refused = await harness.say(
+        z.facilitator, "/convocar ordinaria 2026-12-07 10:00 Sala de Cabildo\nPunto"
+    )
+    assert "/vincular" in refused
+    harness.fake.add_group(-1007003, "STM Zamora 2027")
+    assert "canal oficial" in await harness.say(z.facilitator, "/vincular", chat_id=-1007003)
+
+
 async def test_ajustes_shows_the_defaults(harness: Harness) -> None:
     z = await setup_zamora(harness)
     shown = await harness.say(z.titulars["garante"], "/ajustes", chat_id=z.group)

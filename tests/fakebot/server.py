@@ -632,6 +632,33 @@ class FakeBotAPI:
         with self.state.lock:
             self._group(chat_id).bot_status = status
 
+    def remove_bot(
+        self, chat_id: int, by_user: int, status: Literal["left", "kicked"] = "kicked"
+    ) -> int:
+        """``by_user`` removes the bot from a group (or it leaves): its membership changes
+        and Telegram sends a ``my_chat_member`` update, as it does. Returns the update_id."""
+        with self.state.lock:
+            group = self._group(chat_id)
+            old = group.bot_status
+            group.bot_status = status
+            bot = self.state.bot_user_json()
+            new: dict[str, Any] = {"user": bot, "status": status}
+            if status == "kicked":
+                new["until_date"] = 0
+            update_id = self.state.enqueue(
+                {
+                    "my_chat_member": {
+                        "chat": self.state.chat_json(chat_id),
+                        "from": self._user(by_user).to_json(),
+                        "date": self.state.now(),
+                        "old_chat_member": {"user": bot, "status": old},
+                        "new_chat_member": new,
+                    }
+                }
+            )
+        self._notify()
+        return update_id
+
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sending to them now answers 403."""
         with self.state.lock:
