@@ -246,7 +246,7 @@ async def _after_update(update: object, context: StmContext) -> None:
     if not isinstance(update, Update):
         return
     user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
+    if user is None or chat is None or _settles_only(update):
         return
     try:
         async with context.db() as session:
@@ -255,6 +255,21 @@ async def _after_update(update: object, context: StmContext) -> None:
             await run(context.app, ids)
     except Exception:  # the update itself succeeded: never answer it with an error
         log.exception("reminders not re-derived after update %s", update.update_id)
+
+
+#: Presses that can only settle something pending (a ballot, a cancellation answer, a
+#: roll-call presence): they never create a reminder nor bring one forward, so re-deriving
+#: after them is skipped. A wake armed for a reminder they made stale finds nothing and
+#: re-arms. This keeps a burst of ballots from re-counting the vote twice per press.
+SETTLING = frozenset({buttons.Action.VOTE, buttons.Action.CANCEL, buttons.Action.PRESENT})
+
+
+def _settles_only(update: Update) -> bool:
+    query = update.callback_query
+    if query is None:
+        return False
+    decoded = buttons.decode(query.data)
+    return decoded is not None and decoded.action in SETTLING
 
 
 #: Registered by ``bot.app`` in a late group: it runs after the handler that changed state.
