@@ -134,6 +134,9 @@ async def test_session_day_and_quorum_assured(harness: Harness) -> None:
     assert len(asked) == 1
     labels = [label for label, _ in harness.fake.buttons(SUPLENTE, asked[0].result["message_id"])]
     assert labels == ["Asistiré en representación", "No podré asistir"]
+    assert "Confirmar asistencia en representación del asiento Academia" in (
+        await harness.say(SUPLENTE, "/pendientes")
+    )
     data = dict(harness.fake.buttons(SUPLENTE, asked[0].result["message_id"]))
     await harness.press(
         SUPLENTE, SUPLENTE, asked[0].result["message_id"], data["Asistiré en representación"]
@@ -342,6 +345,10 @@ async def test_cancellation_reminder_six_hours_before_approvals_close(harness: H
         "Solicitud de cancelación",
         "Apruebo la cancelación",
     )
+    assert "Responder la solicitud de cancelar la Primera Sesión Ordinaria 2026" in (
+        await harness.say(SUPLENTE, "/pendientes")
+    )
+    assert "Responder la solicitud" not in await harness.say(z.titulars["gobierno"], "/pendientes")
     # approvals close at start − 24 h = 12-06 16:00 UTC; the reminder is 6 h before
     at(harness, datetime(2026, 12, 6, 10, 0, tzinfo=UTC))
     mark = harness.fake.mark()
