@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,17 +32,24 @@ def chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 
 async def settled_until(
-    session: AsyncSession, secretariat_ids: Collection[int] | None
+    session: AsyncSession, series: Collection[tuple[str, str]]
 ) -> dict[tuple[str, str], datetime]:
-    """Per series (kind, target), the latest moment already sent or dropped."""
-    statement = select(Reminder.kind, Reminder.target, func.max(Reminder.due_at)).group_by(
-        Reminder.kind, Reminder.target
-    )
-    if secretariat_ids is not None:
-        statement = statement.where(Reminder.secretariat_id.in_(secretariat_ids))
-    return {
-        (kind, target): _aware(latest) for kind, target, latest in await session.execute(statement)
-    }
+    """Per series (kind, target), the latest moment already sent or dropped.
+
+    Asked only for the series pending now, through the unique key's (kind, target)
+    prefix, so the cost follows what is pending, not the ledger's whole history.
+    """
+    keys = sorted(series)
+    settled: dict[tuple[str, str], datetime] = {}
+    for start in range(0, len(keys), CHUNK):
+        statement = (
+            select(Reminder.kind, Reminder.target, func.max(Reminder.due_at))
+            .where(tuple_(Reminder.kind, Reminder.target).in_(keys[start : start + CHUNK]))
+            .group_by(Reminder.kind, Reminder.target)
+        )
+        for kind, target, latest in await session.execute(statement):
+            settled[(kind, target)] = _aware(latest)
+    return settled
 
 
 def _aware(moment: datetime) -> datetime:

@@ -563,8 +563,7 @@ async def plan(
         _cancellation_series,
     ):
         result.series.extend(await derive(session, stms, now))
-    ids = None if secretariat_ids is None else list(stms)
-    result.recorded = await ledger.settled_until(session, ids)
+    result.recorded = await ledger.settled_until(session, {s.key for s in result.series})
     return result
 
 
