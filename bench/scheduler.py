@@ -22,7 +22,8 @@ fires the armed reminder job at the due moment, in real time, and the injected c
    ``initialize()`` + ``post_init`` up to the scheduled state (migrations at head, then
    ``scheduler.planner.start``: the whole derivation and the job armed; the bench wraps
    ``start`` only to time it on its own) and until ``post_init`` returns (the start-up
-   menus for every linked account come last), checks that
+   menus come last: every linked account's on this first start, only the changed ones on
+   a restart), checks that
    ``scheduler.planner.next_wake`` is the RSVP moment, and times a full re-derivation with
    nothing due (``scheduler.planner.run(app, None)``, what the hourly sweep costs), three
    times.
@@ -518,7 +519,8 @@ def report(f: Figures) -> bool:
         ("  with menus", f"{f.cold.seconds:.2f} s until post_init returned"),
         (
             "  start-up menus",
-            f"{f.menus_seconds:.2f} s ({f.menus} setMyCommands: defaults + 1 per account)",
+            f"{f.menus_seconds:.2f} s ({f.menus} setMyCommands: defaults + 1 per account,"
+            " first start)",
         ),
         ("  planner.start", f"{f.cold.scheduler_seconds:.2f} s (derive all, arm the job)"),
         (

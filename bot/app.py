@@ -114,15 +114,16 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     await planner.start(
         application, wake=jobs.enviar_recordatorios, sweep=jobs.revisar_recordatorios
     )
-    # Menus last: one call per linked account, so deadlines and reminders go first.
-    await menus.publish_defaults(application.bot, application.stm_settings.admins)
+    # Menus last, and only those that changed since the last start-up.
+    await menus.publish_defaults(application.bot)
     async with application.db() as session:
-        accounts = await access.linked_accounts(session)
-    admins = application.stm_settings.admins
-    for user_id, roles in accounts.items():
-        if user_id in admins:
-            roles = roles | {menus.Role.ADMIN}
-        await menus.publish_for(application.bot, user_id, roles)
+        desired = await access.linked_accounts(session)
+    for admin in application.stm_settings.admins:
+        desired[admin] = desired.get(admin, set()) | {menus.Role.ADMIN}
+    published = await menus.publish_changed(
+        application.bot, application.db, desired, now=application.clock()
+    )
+    log.info("menus: %d of %d private menus published", published, len(desired))
     log.info("ready as @%s", application.bot.username)
 
 

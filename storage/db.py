@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -54,3 +55,13 @@ def engine_of(db: Database) -> AsyncEngine:
     bind = db.kw["bind"]
     assert isinstance(bind, AsyncEngine)
     return bind
+
+
+def insert_for(session: AsyncSession, model: Any) -> Any:
+    """The dialect's ``INSERT`` for ``model``: it has ``ON CONFLICT`` on SQLite and PostgreSQL.
+
+    Both backends support ``on_conflict_do_nothing``/``on_conflict_do_update`` with
+    ``RETURNING``; the generic ``insert`` has neither.
+    """
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)

@@ -12,6 +12,7 @@ from storage.models.meeting import (
     NonWorkingDay,
     Presence,
 )
+from storage.models.menu import PublishedMenu
 from storage.models.reminder import Reminder
 from storage.models.roster import Invitation, Member
 from storage.models.secretariat import Seat, Secretariat
@@ -32,6 +33,7 @@ __all__ = [
     "NonWorkingDay",
     "PendingChoice",
     "Presence",
+    "PublishedMenu",
     "Reminder",
     "Seat",
     "Secretariat",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.roles import Actor, Membership, Role
-from storage.models import Member, Seat, Secretariat
+from storage.db import insert_for
+from storage.models import Member, PublishedMenu, Seat, Secretariat
 
 
 async def load_actor(session: AsyncSession, telegram_user_id: int, *, is_admin: bool) -> Actor:
@@ -61,3 +64,30 @@ async def member_of(
             Member.active,
         )
     )
+
+
+async def published_menus(session: AsyncSession) -> dict[int, str]:
+    """The signature of the menu last published at start-up, per private chat."""
+    rows = await session.execute(select(PublishedMenu.telegram_user_id, PublishedMenu.signature))
+    return dict(rows.tuples().all())
+
+
+async def remember_menus(
+    session: AsyncSession, published: dict[int, str], *, now: datetime
+) -> None:
+    """Store what start-up just published (one row per chat, replaced)."""
+    rows = [
+        {"telegram_user_id": user_id, "signature": signature, "published_at": now}
+        for user_id, signature in published.items()
+    ]
+    for start in range(0, len(rows), 500):
+        statement = insert_for(session, PublishedMenu).values(rows[start : start + 500])
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["telegram_user_id"],
+                set_={
+                    "signature": statement.excluded.signature,
+                    "published_at": statement.excluded.published_at,
+                },
+            )
+        )

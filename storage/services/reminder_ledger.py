@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.reminders import Moment
+from storage.db import insert_for
 from storage.models import Reminder
 
 if TYPE_CHECKING:
@@ -68,11 +68,6 @@ class Claimed:
     moment: Moment
 
 
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return (postgresql if dialect == "postgresql" else sqlite).insert(Reminder)
-
-
 async def claim(
     session: AsyncSession, wanted: Sequence[tuple[Series, Moment]], *, now: datetime
 ) -> list[Claimed]:
@@ -87,7 +82,7 @@ async def claim(
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
         statement = (
-            _insert(session)
+            insert_for(session, Reminder)
             .values(
                 [
                     {
@@ -118,7 +113,7 @@ async def drop(
     for start in range(0, len(dropped), CHUNK):
         chunk = dropped[start : start + CHUNK]
         await session.execute(
-            _insert(session)
+            insert_for(session, Reminder)
             .values(
                 [
                     {
