@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from domain.roles import Membership, Role, Target
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
-from storage.models import Vote
+from storage.models import Reminder, Vote
 from storage.services import invitations, roster, secretariats
 from tests.fakebot import FakeBotAPI
 from tests.harness import TOKEN
@@ -152,3 +152,84 @@ async def test_sigkill_mid_vote_then_restart(fake: FakeBotAPI, tmp_path: Path) -
         state = await session.scalar(select(Vote.state))
     await engine.dispose()
     assert state == "cerrada"
+
+
+async def _wait_until(fake: FakeBotAPI, since: int, users: list[int], marker: str) -> None:
+    for _ in range(1200):
+        got = {
+            user
+            for user in users
+            if any(marker in (c.text or "") for c in fake.sent_to(user, since))
+        }
+        if got == set(users):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"not every one of {users} got {marker!r}")
+
+
+async def test_reminders_survive_sigkill_without_repeating(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    """R23 across real processes: a reminder missed while down goes out once at start-up;
+    a SIGKILL right after and another start-up do not send it again."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'stm.sqlite3'}"
+    await _seed(url)
+    fake.add_user(FACILITATOR, "Claudia", started=True)
+    for uid in TITULARS.values():
+        fake.add_user(uid, "Titular", started=True)
+    fake.add_group(GROUP, "STM")
+    first = _start(fake, url, tmp_path, "first")
+    try:
+        mark = fake.mark()
+        fake.send_text(FACILITATOR, "/votar Aprobar el informe trimestral")
+        asked = await fake.wait_for("sendMessage", since=mark, timeout=60, chat_id=FACILITATOR)
+        deadline = dict(fake.buttons(FACILITATOR, asked.result["message_id"]))["24 h"]
+        assert "abierta" in await _press(fake, FACILITATOR, deadline)
+        await fake.wait_for("sendMessage", since=mark, timeout=30, chat_id=TITULARS["academia"])
+        assert "registrado: A favor" in await _press(fake, TITULARS["gobierno"], "v:1:1")
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+    # as if the vote had opened 3 h ago and the bot was down when its "2 h before the
+    # deadline" moment passed (30 minutes ago)
+    now = datetime.now(UTC)
+    engine = make_engine(url)
+    async with make_sessionmaker(engine).begin() as session:
+        await session.execute(
+            update(Vote).values(
+                opened_at=now - timedelta(hours=3), deadline=now + timedelta(minutes=90)
+            )
+        )
+    await engine.dispose()
+    pending = [TITULARS[s] for s in ("garante", "sociedad_civil", "academia", "ciudadania")]
+    mark = fake.mark()
+    second = _start(fake, url, tmp_path, "second")
+    try:
+        await _wait_until(fake, mark, pending, "aún no vota en la votación #1")
+    finally:
+        second.send_signal(signal.SIGKILL)  # right after sending: maybe before recording it
+        second.wait(timeout=30)
+    third = _start(fake, url, tmp_path, "third")
+    try:
+        ready = fake.mark()
+        fake.send_text(TITULARS["garante"], "/pendientes")
+        answer = await fake.wait_for(
+            "sendMessage", since=ready, timeout=60, chat_id=TITULARS["garante"]
+        )
+        assert "Votar en la votación #1" in (answer.text or "")
+    finally:
+        third.send_signal(signal.SIGINT)
+        third.wait(timeout=30)
+    for user in pending:
+        sent = [c for c in fake.sent_to(user, mark) if "aún no vota" in (c.text or "")]
+        assert len(sent) == 1, user
+    assert [
+        c for c in fake.sent_to(TITULARS["gobierno"], mark) if "aún no vota" in (c.text or "")
+    ] == []
+    engine = make_engine(url)
+    async with make_sessionmaker(engine)() as session:
+        rows = list(await session.execute(select(Reminder.kind, Reminder.status)))
+    await engine.dispose()
+    assert len(rows) == 4
+    assert {kind for kind, _ in rows} == {"votacion"}
+    assert {status for _, status in rows} <= {"enviado", "enviando"}
