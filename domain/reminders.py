@@ -34,7 +34,6 @@ __all__ = [
     "Offset",
     "Pick",
     "at_hour",
-    "hour_moments",
     "last_convening_day",
     "minutes_deadline",
     "minutes_moments",
@@ -181,12 +180,6 @@ def session_moments(
         if moment < anchor:
             moments.add(moment)
     return sorted(moments)
-
-
-def hour_moments(offsets: Iterable[Offset], anchor: datetime) -> list[datetime]:
-    """Only the hour offsets, without a calendar (used where no day offset applies)."""
-    exact = anchor.astimezone(UTC)  # real hours, not wall-clock ones across a DST change
-    return sorted({exact - timedelta(hours=o.amount) for o in offsets if o.unit == "h"})
 
 
 def last_day_of_month(year: int, month: int) -> date:

@@ -250,7 +250,7 @@ async def _after_update(update: object, context: StmContext) -> None:
         return
     try:
         async with context.db() as session:
-            ids = await reminders.secretariats_of(session, user.id, chat.id)
+            ids = await reminders.touched_by(session, user.id, chat.id)
         if ids:
             await run(context.app, ids)
     except Exception:  # the update itself succeeded: never answer it with an error

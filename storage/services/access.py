@@ -35,6 +35,17 @@ async def load_actor(session: AsyncSession, telegram_user_id: int, *, is_admin: 
     return Actor(telegram_user_id=telegram_user_id, is_admin=is_admin, memberships=memberships)
 
 
+async def secretariats_of(session: AsyncSession, telegram_user_id: int) -> set[int]:
+    """The secretariats where this account holds an active role."""
+    return set(
+        await session.scalars(
+            select(Member.secretariat_id).where(
+                Member.telegram_user_id == telegram_user_id, Member.active
+            )
+        )
+    )
+
+
 async def group_secretariat(session: AsyncSession, chat_id: int) -> int | None:
     """The secretariat whose official channel this group is, if any."""
     return await session.scalar(select(Secretariat.id).where(Secretariat.group_chat_id == chat_id))

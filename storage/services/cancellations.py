@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +29,7 @@ from domain.outcomes import Choice
 from domain.roles import Role, Target
 from storage.models import Cancellation, CancellationAnswer, Meeting, Member, Seat, Secretariat
 from storage.services import access, audit
-from storage.services.meetings import STATE_NAMES, MeetingView, by_number, view_of
+from storage.services.meetings import STATE_NAMES, MeetingView, by_number, local_stamp, view_of
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,6 @@ class CancellationView:
     state: str
     approved: list[str]
     pending: list[str]
-
-
-def _local(moment: datetime, tz: str) -> str:
-    return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 async def _seat_answers(
@@ -87,7 +82,7 @@ async def _view(session: AsyncSession, request: Cancellation) -> CancellationVie
         request.id,
         view_of(meeting, secretariat),
         request.reason,
-        _local(request.closes_at, secretariat.time_zone),
+        local_stamp(request.closes_at, secretariat.time_zone),
         request.state,
         [s.name for s in seats if answers.get(s.id) is True],
         [s.name for s in seats if s.id not in answers],
@@ -126,7 +121,7 @@ async def request(
         )
     if not can_request(now, meeting.starts_at):
         raise TooLateToCancel(
-            number, _local(approvals_close_at(meeting.starts_at), secretariat.time_zone)
+            number, local_stamp(approvals_close_at(meeting.starts_at), secretariat.time_zone)
         )
     pending = await session.scalar(
         select(Cancellation.id).where(
@@ -219,7 +214,7 @@ async def answer(
     if row.state != CancellationState.PENDIENTE:
         raise StaleButton()
     if now >= row.closes_at:
-        raise ApprovalsClosed(_local(row.closes_at, secretariat.time_zone))
+        raise ApprovalsClosed(local_stamp(row.closes_at, secretariat.time_zone))
     member = await access.member_of(session, secretariat.id, telegram_user_id)
     if (
         member is None

@@ -79,6 +79,16 @@ class MeetingView:
 _WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
 
+def weekday_name(day: date) -> str:
+    """The Spanish weekday of ``day`` ("martes")."""
+    return _WEEKDAYS[day.weekday()]
+
+
+def local_stamp(moment: datetime, tz: str) -> str:
+    """``AAAA-MM-DD HH:MM`` in the secretariat's zone, as commands.md writes moments."""
+    return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
 def view_of(
     meeting: Meeting,
     secretariat: Secretariat,
@@ -96,7 +106,7 @@ def view_of(
         starts_at=meeting.starts_at,
         local_day=local.date().isoformat(),
         local_time=local.strftime("%H:%M"),
-        weekday=_WEEKDAYS[local.weekday()],
+        weekday=weekday_name(local.date()),
         time_zone=secretariat.time_zone,
         place=meeting.place,
         agenda=list(meeting.agenda),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +15,7 @@ from domain.roles import Target
 from domain.secretariat_settings import MinutesDeadline, SecretariatSettings
 from storage.models import Meeting, Secretariat
 from storage.services import audit
-from storage.services.meetings import MeetingView, by_number, view_of
+from storage.services.meetings import MeetingView, by_number, local_stamp, view_of
 from storage.services.secretariats import settings_of
 
 
@@ -67,9 +66,7 @@ def _minutes_line(
         view_of(meeting, secretariat),
         deadline.isoformat(),
         rules.minutes_status(deadline, sent_on=sent_on, today=today),
-        meeting.minutes_sent_at.astimezone(ZoneInfo(secretariat.time_zone)).strftime(
-            "%Y-%m-%d %H:%M"
-        )
+        local_stamp(meeting.minutes_sent_at, secretariat.time_zone)
         if meeting.minutes_sent_at
         else None,
         meeting.minutes_note,
@@ -87,9 +84,7 @@ async def mark_minutes_sent(
     if meeting.minutes_sent_at is not None:
         raise MinutesAlreadySent(
             number,
-            meeting.minutes_sent_at.astimezone(ZoneInfo(secretariat.time_zone)).strftime(
-                "%Y-%m-%d %H:%M"
-            ),
+            local_stamp(meeting.minutes_sent_at, secretariat.time_zone),
         )
     meeting.minutes_sent_at = now
     meeting.minutes_sent_by = target.membership.member_id

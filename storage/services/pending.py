@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,8 +17,9 @@ from domain import reminders as rules
 from domain.reminders import Kind
 from domain.roles import Target
 from domain.secretariat_settings import SecretariatSettings
-from storage.models import Member, Secretariat
-from storage.services.meetings import MeetingView
+from storage.models import Secretariat
+from storage.services import access
+from storage.services.meetings import MeetingView, local_stamp
 from storage.services.reminders import Series, plan
 from storage.services.secretariats import settings_of
 
@@ -39,13 +39,7 @@ async def pending_for(
     session: AsyncSession, *, now: datetime, telegram_user_id: int
 ) -> list[Pending]:
     """``/pendientes``: RSVPs, votes, approvals; for the facilitator, sessions and minutes."""
-    ids = set(
-        await session.scalars(
-            select(Member.secretariat_id).where(
-                Member.telegram_user_id == telegram_user_id, Member.active
-            )
-        )
-    )
+    ids = await access.secretariats_of(session, telegram_user_id)
     if not ids:
         return []
     derived = await plan(session, now=now, secretariat_ids=ids)
@@ -93,7 +87,6 @@ async def schedule(
     """The offsets and hour in force, and the next reminder moments still to come."""
     derived = await plan(session, now=now, secretariat_ids=[target.secretariat_id])
     secretariat = await session.get_one(Secretariat, target.secretariat_id)
-    zone = ZoneInfo(secretariat.time_zone)
     grouped: dict[tuple[datetime, Kind, str], int] = defaultdict(int)
     for series in derived.series:
         upcoming = rules.next_due(
@@ -107,7 +100,7 @@ async def schedule(
             ):
                 grouped[(moment.due, series.kind, _subject(series))] += 1
     rows = [
-        Upcoming(due.astimezone(zone).strftime("%Y-%m-%d %H:%M"), kind, subject, count)
+        Upcoming(local_stamp(due, secretariat.time_zone), kind, subject, count)
         for (due, kind, subject), count in sorted(grouped.items(), key=lambda i: i[0][0])
     ]
     return ScheduleView(secretariat.name, settings_of(secretariat), rows[:limit])

@@ -15,7 +15,6 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,8 +42,9 @@ from storage.models import (
     Secretariat,
     Vote,
 )
+from storage.services import access
 from storage.services import reminder_ledger as ledger
-from storage.services.meetings import view_of
+from storage.services.meetings import local_stamp, view_of, weekday_name
 from storage.services.minutes import deadline_of
 from storage.services.secretariats import settings_of
 
@@ -118,7 +118,7 @@ class _Stm:
         return next((m for m in self.members if m.role == Role.FACILITADOR.value), None)
 
     def local(self, moment: datetime) -> str:
-        return moment.astimezone(ZoneInfo(self.row.time_zone)).strftime("%Y-%m-%d %H:%M")
+        return local_stamp(moment, self.row.time_zone)
 
 
 def _in(column: Any, ids: Collection[int] | None) -> Any:
@@ -367,20 +367,13 @@ async def _monthly_series(
                         "secretariat": stm.row.name,
                         "month": f"{_MONTHS[month - 1]} de {year}",
                         "last_day": last.isoformat(),
-                        "last_weekday": _weekday(last),
+                        "last_weekday": weekday_name(last),
                         "possible": today <= last,
                         "notice": stm.settings.notice_ordinary,
                     },
                 )
             )
     return out
-
-
-_WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
-
-
-def _weekday(day: date) -> str:
-    return _WEEKDAYS[day.weekday()]
 
 
 async def _minutes_series(
@@ -421,7 +414,7 @@ async def _minutes_series(
                 {
                     **_meeting_about(stm, meeting),
                     "deadline": deadline.isoformat(),
-                    "deadline_weekday": _weekday(deadline),
+                    "deadline_weekday": weekday_name(deadline),
                     "garante": stm.settings.garante_name,
                     "garante_email": stm.settings.garante_email,
                 },
@@ -567,18 +560,10 @@ async def plan(
     return result
 
 
-async def secretariats_of(session: AsyncSession, telegram_user_id: int, chat_id: int) -> set[int]:
-    """Secretariats an update may have touched: the sender's, and the group's."""
-    ids = set(
-        await session.scalars(
-            select(Member.secretariat_id).where(
-                Member.telegram_user_id == telegram_user_id, Member.active
-            )
-        )
-    )
-    group = await session.scalar(
-        select(Secretariat.id).where(Secretariat.group_chat_id == chat_id)
-    )
+async def touched_by(session: AsyncSession, telegram_user_id: int, chat_id: int) -> set[int]:
+    """Secretariats an update may have changed: the sender's, and the group's."""
+    ids = await access.secretariats_of(session, telegram_user_id)
+    group = await access.group_secretariat(session, chat_id)
     if group is not None:
         ids.add(group)
     return ids

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +16,7 @@ from domain.outcomes import Choice, Tally, decide, tally
 from domain.roles import Role, Target
 from storage.models import Ballot, Meeting, Member, Presence, Seat, Secretariat, Vote
 from storage.services import access, audit
+from storage.services.meetings import local_stamp
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,7 @@ async def _view(session: AsyncSession, vote: Vote) -> VoteView:
                 cast.voter_role if cast else None,
             )
         )
-    deadline = (
-        vote.deadline.astimezone(ZoneInfo(secretariat.time_zone)).strftime("%Y-%m-%d %H:%M")
-        if vote.deadline
-        else None
-    )
+    deadline = local_stamp(vote.deadline, secretariat.time_zone) if vote.deadline else None
     counts = tally(c.choice for c in counted.values())
     return VoteView(
         vote.id,

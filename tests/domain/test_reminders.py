@@ -35,7 +35,6 @@ from domain.reminders import (
     Pick,
     at_hour,
     canonical,
-    hour_moments,
     last_convening_day,
     last_day_of_month,
     minutes_deadline,
@@ -374,13 +373,6 @@ def test_at_hour_resolves_a_missing_wall_time_forward() -> None:
     moment = at_hour(date(2027, 3, 14), time(2, 30), TIJUANA)
     assert moment.astimezone(UTC) == utc(2027, 3, 14, 10, 30)  # 03:30 PDT
     assert at_hour(date(2026, 12, 4), NINE, CDMX).astimezone(UTC) == utc(2026, 12, 4, 15)
-
-
-def test_hour_moments() -> None:
-    """Hour offsets only, no calendar: day offsets are ignored."""
-    offsets = parse_offsets("3d,24h,2h")
-    assert hour_moments(offsets, MON_DEC_7) == [utc(2026, 12, 6, 16), utc(2026, 12, 7, 14)]
-    assert hour_moments(parse_offsets("1d"), MON_DEC_7) == []
 
 
 ZONES_WITHOUT_DST = [CDMX, "America/Cancun", "America/Hermosillo", "UTC"]
