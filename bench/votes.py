@@ -1,4 +1,17 @@
-"""Benchmark: 500 ballot presses as fast as the fake Bot API delivers them, on 127.0.0.1.
+"""Benchmark: ballot presses against the fake Bot API enforcing Telegram's limits (429s).
+
+Two scenarios per backend (SQLite, PostgreSQL), each against a bare PTB bot on the same
+presses in the same run:
+
+* **session** (issue 10): a session vote of five seats debating a motion live. Each seat
+  presses again as soon as its previous press is answered, alternating "A favor" and
+  "En contra", 500 presses in all. Printed: ballots/s and its ratio to the bare bot,
+  p50/p99 press→answer, whether the final tally equals a full recount of every stored
+  ballot, and how many "Todos los asientos con derecho ya votaron" notices the
+  facilitator got (exactly one is right).
+* **burst**: 500 presses of an electronic vote injected at once (described below).
+
+The burst scenario:
 
 For each backend it starts the fake Bot API, seeds a secretariat through the services
 (facilitator, five titulars, five substitutes, and a sixth seat nobody holds, so the
@@ -19,7 +32,7 @@ The baseline is a bare PTB application (same fake, same polling) whose only hand
 ``CallbackQueryHandler`` that answers "ok": the framework's own limit. The ratio is each
 backend's ballots/s over the baseline's::
 
-    .venv/bin/python bench/votes.py [--ballots 500] [--postgres URL]
+    .venv/bin/python bench/votes.py [--ballots 500] [--postgres URL] [--only session|burst]
 
 PostgreSQL: a database ``stm_bench`` is created through ``--postgres`` (default
 ``TEST_DATABASE_URL`` or ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``) and dropped
@@ -39,7 +52,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -49,17 +62,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler  # noqa: E402
 
 from bot.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from domain.ballots import Cast, VoteKind, counted  # noqa: E402
+from domain.outcomes import Choice, Tally, tally  # noqa: E402
 from domain.roles import Membership, Role, Target  # noqa: E402
 from storage.db import make_engine, make_sessionmaker  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.services import invitations, roster, secretariats  # noqa: E402
+from storage.models import Ballot, Meeting, Presence, Vote  # noqa: E402
+from storage.services import access, invitations, linking, roster, secretariats  # noqa: E402
 from tests.fakebot import FakeBotAPI  # noqa: E402
+from tests.fakebot.models import Call  # noqa: E402
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 GROUP_ID = -1001234567890
@@ -95,6 +113,13 @@ class Result:
         ordered = sorted(self.latencies)
         rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
         return ordered[rank - 1] * 1000
+
+
+def limited_fake() -> FakeBotAPI:
+    """The fake Bot API with Telegram's limits on: 30/s, 1/s per chat (burst 3), 20/min."""
+    fake = FakeBotAPI(token=TOKEN, bot_username="stm_prueba_bot")
+    fake.enforce_rate_limits(private_burst=3)
+    return fake
 
 
 # ====================================================================== pressing and timing
@@ -149,7 +174,7 @@ async def _answer_ok(update: Update, _context: object) -> None:
 
 
 async def run_bare(rounds: int) -> Result:
-    with FakeBotAPI(token=TOKEN, bot_username="stm_prueba_bot", rate_limits=True) as fake:
+    with limited_fake() as fake:
         for n, voter in enumerate(VOTERS, start=1):
             fake.add_user(voter, f"Persona {n}", started=True)
         app = (
@@ -208,11 +233,12 @@ async def seed(database_url: str) -> None:
         await secretariats.add_seat(
             session, now=NOW, target=target, key=SILENT_SEAT[0], name=SILENT_SEAT[1]
         )
+        await linking.claim(session, secretariat_id=created.secretariat_id, now=NOW)
     await engine.dispose()
 
 
 async def run_bot(backend: str, database_url: str, rounds: int) -> Result:
-    with FakeBotAPI(token=TOKEN, bot_username="stm_prueba_bot", rate_limits=True) as fake:
+    with limited_fake() as fake:
         fake.add_user(FACILITATOR, "Facilitadora", started=True)
         for n, voter in enumerate(VOTERS, start=2):
             fake.add_user(voter, f"Persona {n}", started=True)
@@ -289,6 +315,244 @@ async def _polling(
         await app.shutdown()
 
 
+# ====================================================================== session, closed loop
+SEAT_VOTERS = VOTERS[: len(SEATS)]  # the five titulars, all present at the roll call
+EVERYONE_VOTED = "Todos los asientos con derecho ya votaron"
+
+
+@dataclass(frozen=True)
+class LoopResult:
+    """One bot's figures in the closed-loop session scenario."""
+
+    backend: str
+    ballots: int
+    seconds: float
+    latencies: list[float]
+    refused: int
+    exact: bool | None = None  # the stored tally equals a recount of every ballot
+    everyone_voted_notices: int | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.ballots / self.seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
+        return ordered[rank - 1] * 1000
+
+
+class Answers:
+    """Each press's ``answerCallbackQuery`` the moment the fake records it (no polling)."""
+
+    def __init__(self, fake: FakeBotAPI) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.arrived: dict[str, tuple[float, str]] = {}
+        self.events: dict[str, asyncio.Event] = {}
+        self.stop = fake.listen(self._on_call)
+
+    def _on_call(self, call: Call) -> None:  # the fake's thread
+        if call.method == "answerCallbackQuery" and call.ok:
+            query_id = str(call.params.get("callback_query_id"))
+            text = str(call.params.get("text") or "")
+            self.loop.call_soon_threadsafe(self._arrived, query_id, call.at, text)
+
+    def _arrived(self, query_id: str, at: float, text: str) -> None:
+        self.arrived[query_id] = (at, text)
+        event = self.events.pop(query_id, None)
+        if event is not None:
+            event.set()
+
+    async def wait(self, query_id: str) -> tuple[float, str]:
+        if query_id not in self.arrived:
+            event = self.events.setdefault(query_id, asyncio.Event())
+            await asyncio.wait_for(event.wait(), TIMEOUT)
+        return self.arrived[query_id]
+
+
+async def closed_loop(
+    fake: FakeBotAPI, press: Presser, rounds: int, expected: str, backend: str
+) -> LoopResult:
+    """Each seat presses again as soon as its previous press is answered."""
+    answers = Answers(fake)
+    try:
+        for voter in SEAT_VOTERS:  # warm-up: every seat votes once (not measured)
+            await answers.wait(press(voter, 0))
+        latencies: list[float] = []
+        refused = 0
+        start = time.monotonic()
+        last = start
+
+        async def seat(voter: int) -> None:
+            nonlocal refused, last
+            for n in range(1, rounds + 1):
+                injected = time.monotonic()
+                at, text = await answers.wait(press(voter, n))
+                latencies.append(at - injected)
+                last = max(last, at)
+                refused += expected not in text
+
+        await asyncio.gather(*(seat(v) for v in SEAT_VOTERS))
+    finally:
+        answers.stop()
+    return LoopResult(backend, len(latencies), last - start, latencies, refused)
+
+
+async def run_bare_session(rounds: int) -> LoopResult:
+    with limited_fake() as fake:
+        for n, voter in enumerate(SEAT_VOTERS, start=1):
+            fake.add_user(voter, f"Persona {n}", started=True)
+        app = (
+            ApplicationBuilder()
+            .token(TOKEN)
+            .base_url(fake.url + "/bot")
+            .base_file_url(fake.url + "/file/bot")
+            .build()
+        )
+        app.add_handler(CallbackQueryHandler(_answer_ok))
+
+        def press(voter: int, n: int) -> str:
+            return fake.press(
+                voter, chat_id=voter, message_id=1, data=f"v:1:{n % 2 + 1}", forge=True
+            )
+
+        return await _polling(app, lambda: closed_loop(fake, press, rounds, "ok", "bare PTB"))
+
+
+async def seed_session(database_url: str) -> None:
+    """Facilitator, five titulars, the group, and an installed session they all attend."""
+    engine = make_engine(database_url)
+    await upgrade(engine)
+    db = make_sessionmaker(engine)
+    ttl = timedelta(days=7)
+    async with db.begin() as session:
+        created = await secretariats.create(
+            session, now=NOW, admin_id=ADMIN, name="Zamora", ttl=ttl
+        )
+        await invitations.redeem(
+            session, token=created.token, telegram_user_id=FACILITATOR, profile_name="F", now=NOW
+        )
+        facilitator = Membership(created.secretariat_id, "Zamora", 1, 1, Role.FACILITADOR)
+        target = Target(created.secretariat_id, "Zamora", facilitator)
+        await secretariats.link_group(
+            session, now=NOW, target=target, chat_id=GROUP_ID, title="STM Zamora"
+        )
+        members = []
+        for index, voter in enumerate(SEAT_VOTERS):
+            invited = await roster.add_member(
+                session,
+                now=NOW,
+                target=target,
+                role=Role.TITULAR,
+                name=f"Persona {index + 2}",
+                seat_key=SEATS[index],
+                ttl=ttl,
+            )
+            await invitations.redeem(
+                session, token=invited.token, telegram_user_id=voter, profile_name="", now=NOW
+            )
+            members.append(await access.member_of(session, created.secretariat_id, voter))
+        await linking.claim(session, secretariat_id=created.secretariat_id, now=NOW)
+        meeting = Meeting(
+            secretariat_id=created.secretariat_id,
+            number=1,
+            kind="ordinaria",
+            ordinal=1,
+            title="Primera Sesión Ordinaria 2026",
+            starts_at=NOW,
+            place="Sala de Cabildo",
+            agenda=["Moción"],
+            state="instalada",
+            created_at=NOW,
+            created_by=1,
+            convened_at=NOW,
+            roll_call_at=NOW,
+            installed_at=NOW,
+            quorum_required=3,
+            seats_present=len(SEATS),
+            seats_total=len(SEATS),
+        )
+        session.add(meeting)
+        await session.flush()
+        for member in members:
+            assert member is not None
+            session.add(
+                Presence(
+                    meeting_id=meeting.id, member_id=member.id, seat_id=member.seat_id, at=NOW
+                )
+            )
+    await engine.dispose()
+
+
+async def run_bot_session(backend: str, database_url: str, rounds: int) -> LoopResult:
+    with limited_fake() as fake:
+        fake.add_user(FACILITATOR, "Facilitadora", started=True)
+        for n, voter in enumerate(SEAT_VOTERS, start=2):
+            fake.add_user(voter, f"Persona {n}", started=True)
+        fake.add_group(GROUP_ID, "STM Zamora")
+        await seed_session(database_url)
+        settings = Settings(token=TOKEN, api_url=fake.url, database_url=database_url)
+        app = build_application(settings, clock=lambda: NOW)
+
+        async def scenario() -> LoopResult:
+            mark = fake.mark()
+            fake.send_text(FACILITATOR, "/votar Aprobar la moción del punto 1")
+            ballots: dict[int, tuple[int, dict[str, str]]] = {}
+            for voter in SEAT_VOTERS:
+                call = await fake.wait_for(
+                    "sendMessage", since=mark, timeout=20, chat_id=voter, ok=True
+                )
+                message_id = call.result["message_id"]
+                keys = {t: d for t, d in fake.buttons(voter, message_id) if d}
+                ballots[voter] = message_id, keys
+            final: dict[int, str] = {}
+
+            def press(voter: int, n: int) -> str:
+                message_id, buttons = ballots[voter]
+                final[voter] = CHOICES[n % 2]
+                return fake.press(
+                    voter, chat_id=voter, message_id=message_id, data=buttons[CHOICES[n % 2]]
+                )
+
+            result = await closed_loop(fake, press, rounds, REGISTERED, backend)
+            await app.quiet()  # type: ignore[attr-defined]
+            notices = sum(
+                EVERYONE_VOTED in (c.text or "") for c in fake.sent_to(FACILITATOR, since=mark)
+            )
+            exact = await tally_is_exact(database_url, final)
+            fake.assert_no_internal_errors()
+            return replace(result, exact=exact, everyone_voted_notices=notices)
+
+        return await _polling(app, scenario)
+
+
+async def tally_is_exact(database_url: str, final: dict[int, str]) -> bool:
+    """The running tally equals a recount of every stored ballot and each seat's last press."""
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            vote = await session.scalar(select(Vote).order_by(Vote.id.desc()).limit(1))
+            assert vote is not None
+            rows = await session.scalars(
+                select(Ballot).where(Ballot.vote_id == vote.id).order_by(Ballot.id)
+            )
+            recount = counted(
+                [Cast(b.seat_id, b.role, b.member_id, Choice(b.choice), b.at) for b in rows],
+                kind=VoteKind(vote.kind),
+                eligible_seats=set(vote.eligible_seats),
+                titular_present=set(vote.titular_present),
+            )
+    finally:
+        await engine.dispose()
+    expected = tally(CHOICE_VALUES[c] for c in final.values())
+    recounted = tally(c.choice for c in recount.values())
+    stored = Tally(vote.a_favor, vote.en_contra, vote.abstencion)
+    return stored == recounted == expected and vote.voted_seats == len(final)
+
+
+CHOICE_VALUES = {"A favor": Choice.A_FAVOR, "En contra": Choice.EN_CONTRA}
+
+
 async def postgres_database(admin_url: str, create: bool) -> str:
     """Drop (and create) ``stm_bench`` through the admin database; its URL."""
     import asyncpg
@@ -313,14 +577,11 @@ async def postgres_database(admin_url: str, create: bool) -> str:
     return parsed.set(database=BENCH_DB).render_as_string(hide_password=False)
 
 
-async def run(ballots: int, admin_url: str) -> int:
-    rounds = ballots // len(VOTERS)
-    results: list[Result] = []
+async def backends(admin_url: str, body: Callable[[str, str], Awaitable[object]]) -> list[str]:
+    """Run ``body(name, url)`` on SQLite and on a fresh PostgreSQL database; what was skipped."""
     skipped: list[str] = []
-    results.append(await run_bare(rounds))
     with tempfile.TemporaryDirectory(prefix="stm-bench-") as tmp:
-        sqlite_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        results.append(await run_bot("SQLite", sqlite_url, rounds))
+        await body("SQLite", f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}")
     try:
         pg_url = await postgres_database(admin_url, create=True)
     except Exception as exc:  # unreachable, refused, no rights...
@@ -328,12 +589,61 @@ async def run(ballots: int, admin_url: str) -> int:
         skipped.append(f"PostgreSQL skipped: not reachable at {where} ({exc!r})")
     else:
         try:
-            results.append(await run_bot("PostgreSQL", pg_url, rounds))
+            await body("PostgreSQL", pg_url)
         finally:
             await postgres_database(admin_url, create=False)
+    return skipped
+
+
+async def run_session(ballots: int, admin_url: str) -> int:
+    """Issue 10's figure: ballots/s >= 0.7 x bare PTB, p99 < 100 ms, exact, told once."""
+    rounds = ballots // len(SEAT_VOTERS)
+    results: list[LoopResult] = [await run_bare_session(rounds)]
+
+    async def body(name: str, url: str) -> None:
+        results.append(await run_bot_session(name, url, rounds))
+
+    skipped = await backends(admin_url, body)
     baseline = results[0].rate
     print(
-        f"{ballots} presses per backend: {len(VOTERS)} voters x {rounds}, alternating "
+        f"\nsession vote: {len(SEAT_VOTERS)} seats, each pressing again as soon as answered, "
+        f"alternating, {rounds * len(SEAT_VOTERS)} presses (after 1 warm-up round); "
+        "Telegram's limits enforced"
+    )
+    header = (
+        f"{'bot':<12} {'ballots/s':>10} {'vs bare':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'exact':>6} {'told':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        exact = "-" if r.exact is None else ("yes" if r.exact else "NO")
+        told = "-" if r.everyone_voted_notices is None else str(r.everyone_voted_notices)
+        print(
+            f"{r.backend:<12} {r.rate:>10.1f} {r.rate / baseline:>8.3f} {r.percentile(50):>8.1f} "
+            f"{r.percentile(99):>8.1f} {exact:>6} {told:>5}"
+        )
+    for line in skipped:
+        print(line)
+    bots = results[1:]
+    bad = [r.backend for r in bots if r.refused or not r.exact or r.everyone_voted_notices != 1]
+    if bad:
+        print(f"wrong answers, tally or notices: {bad}")
+        return 1
+    return 0
+
+
+async def run(ballots: int, admin_url: str) -> int:
+    rounds = ballots // len(VOTERS)
+    results: list[Result] = [await run_bare(rounds)]
+
+    async def body(name: str, url: str) -> None:
+        results.append(await run_bot(name, url, rounds))
+
+    skipped = await backends(admin_url, body)
+    baseline = results[0].rate
+    print(
+        f"\nburst: {ballots} presses per backend: {len(VOTERS)} voters x {rounds}, alternating "
         "'A favor'/'En contra', injected at once (after 1 unmeasured warm-up round)"
     )
     header = (
@@ -356,6 +666,15 @@ async def run(ballots: int, admin_url: str) -> int:
     return 0
 
 
+async def run_all(ballots: int, admin_url: str, only: str | None) -> int:
+    status = 0
+    if only in (None, "session"):
+        status |= await run_session(ballots, admin_url)
+    if only in (None, "burst"):
+        status |= await run(ballots, admin_url)
+    return status
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
     parser.add_argument(
@@ -366,11 +685,12 @@ def main() -> None:
         default=os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG,
         help=f"PostgreSQL database to connect through to create/drop {BENCH_DB}",
     )
+    parser.add_argument("--only", choices=("session", "burst"), help="run one scenario")
     args = parser.parse_args()
     if args.ballots < len(VOTERS) or args.ballots % len(VOTERS):
         parser.error(f"--ballots must be a positive multiple of {len(VOTERS)}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    raise SystemExit(asyncio.run(run(args.ballots, args.postgres)))
+    raise SystemExit(asyncio.run(run_all(args.ballots, args.postgres, args.only)))
 
 
 if __name__ == "__main__":

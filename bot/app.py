@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -12,19 +13,21 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
-from bot import cancelling, menus, voting
+from bot import cancelling, linking, menus, voting
 from bot.clock import Clock, system_clock
 from bot.context import StmApplication, StmContext
 from bot.errors import on_error
 from bot.logs import configure_logging, install_redaction
 from bot.ratelimit import DeliveryRateLimiter
 from bot.settings import Settings, SettingsError
+from bot.updates import PerChatUpdateProcessor
 from handlers import (
     attendance,
     calendar,
     cancellations,
     choices,
     convocations,
+    importing,
     onboarding,
     reminders,
     roster,
@@ -70,7 +73,10 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=StmContext))
         .rate_limiter(rate_limiter or DeliveryRateLimiter())
+        # Different chats concurrently, one chat in order (bot/updates.py).
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -81,6 +87,7 @@ def build_application(
         onboarding,
         secretariats,
         roster,
+        importing,
         settings_handlers,
         calendar,
         convocations,
@@ -110,6 +117,7 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     )
     await cancelling.schedule_pending(application)  # R11 windows that closed while down
     await voting.schedule_open_deadlines(application)  # deadlines passed while down: now
+    await linking.flush_owed(application)  # linking notices owed when the bot stopped
     # R23: missed reminders sent or dropped, then one job armed at the next moment
     await planner.start(
         application, wake=jobs.enviar_recordatorios, sweep=jobs.revisar_recordatorios
@@ -125,6 +133,19 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     )
     log.info("menus: %d of %d private menus published", published, len(desired))
     log.info("ready as @%s", application.bot.username)
+
+
+#: Seconds ``stop`` waits for background deliveries before cancelling them.
+DRAIN_SECONDS = 15.0
+
+
+async def _post_stop(application: StmApplication) -> None:  # type: ignore[override]
+    """Let queued notices go out (the bot is still connected), then cancel the rest."""
+    try:
+        await asyncio.wait_for(application.quiet(), DRAIN_SECONDS)
+    except TimeoutError:
+        log.warning("stopping with %d background task(s) unfinished", application.background.busy)
+        await application.background.cancel_all()
 
 
 async def _post_shutdown(application: StmApplication) -> None:  # type: ignore[override]

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
 from domain.errors import StaleButton
+from domain.numbers import ascii_number
 from domain.roles import Membership
 
 
@@ -71,7 +72,11 @@ def encode(action: Action, *ids: int) -> str:
 
 
 def decode(data: str | None) -> Decoded | None:
-    """The payload, or ``None`` for anything we did not produce."""
+    """The payload, or ``None`` for anything we did not produce.
+
+    Never raises: a forged ``v:999999:①`` or ``v:1:٣`` (digits ``str.isdigit`` accepts
+    but we never write) is ``None``, answered as a stale button, like any other forgery.
+    """
     if not data:
         return None
     head, _, rest = data.partition(":")
@@ -80,9 +85,12 @@ def decode(data: str | None) -> Decoded | None:
     except ValueError:
         return None
     parts = rest.split(":") if rest else []
-    if len(parts) != _ARITY[action] or not all(p.isdigit() and len(p) <= 18 for p in parts):
+    if len(parts) != _ARITY[action]:
         return None
-    return Decoded(action, tuple(int(p) for p in parts))
+    numbers = tuple(ascii_number(p, max_digits=18) for p in parts)
+    if any(n is None for n in numbers):
+        return None
+    return Decoded(action, tuple(n for n in numbers if n is not None))
 
 
 def secretariat_picker(choice_id: int, options: Sequence[Membership]) -> InlineKeyboardMarkup:

@@ -10,36 +10,30 @@ from datetime import datetime
 
 from telegram.ext import Application
 
-from bot import buttons, delivery, messages
+from bot import buttons
 from bot.context import StmApplication, StmContext
 from domain.cancellation import CancellationState
 from storage.services import cancellations
 
 
-async def ask_everyone(context: StmContext, requested: cancellations.Requested) -> None:
-    """Every titular and substitute privately, and the group, with the two buttons."""
+def ask_everyone(app: StmApplication, requested: cancellations.Requested) -> None:
+    """Queue, for every titular and substitute and the group, the two buttons."""
     markup = buttons.cancellation(requested.request.id)
     chats = list(requested.asked)
     if requested.group_chat_id is not None:
         chats.append(requested.group_chat_id)
-
-    def job(chat_id: int) -> delivery.Send:
-        async def send() -> list:  # type: ignore[type-arg]
-            return await messages.send(
-                context.bot,
-                chat_id,
-                "cancellations/request",
-                request=requested.request,
-                reply_markup=markup,
-            )
-
-        return send
-
-    await delivery.deliver_all([(c, job(c)) for c in chats], clock=context.now)
+    for chat_id in chats:
+        app.outbox.message(
+            chat_id, "cancellations/request", request=requested.request, reply_markup=markup
+        )
 
 
-async def announce(context: StmContext, decided: cancellations.Decided) -> None:
-    """Approved: notice to everyone and the group. Rejected or lapsed: tell the facilitator."""
+def announce(app: StmApplication, decided: cancellations.Decided) -> None:
+    """Approved: notice to everyone and the group. Rejected or lapsed: tell the facilitator.
+
+    Called once per decision: the service returns a decided state only to the unit of
+    work that changed it from pending (R11), so the notice fires on the change, once.
+    """
     if decided.state is CancellationState.APROBADA:
         chats = list(dict.fromkeys(decided.everyone))
         if decided.group_chat_id is not None:
@@ -50,14 +44,8 @@ async def announce(context: StmContext, decided: cancellations.Decided) -> None:
         template = f"cancellations/{decided.state.value}"
     else:
         return
-
-    def job(chat_id: int) -> delivery.Send:
-        async def send() -> list:  # type: ignore[type-arg]
-            return await messages.send(context.bot, chat_id, template, request=decided.request)
-
-        return send
-
-    await delivery.deliver_all([(c, job(c)) for c in chats], clock=context.now)
+    for chat_id in chats:
+        app.outbox.message(chat_id, template, request=decided.request)
 
 
 def schedule_lapse(
@@ -81,7 +69,7 @@ async def _lapse_job(context: StmContext) -> None:
     async with context.db.begin() as session:
         decided = await cancellations.lapse(session, now=context.now(), cancellation_id=request_id)
     if decided is not None:
-        await announce(context, decided)
+        announce(context.app, decided)
 
 
 async def schedule_pending(application: StmApplication) -> None:

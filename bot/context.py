@@ -12,7 +12,9 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.background import Background
 from bot.clock import Clock
+from bot.outbox import Outbox
 from bot.settings import Settings
 from domain.roles import Actor, Target
 from storage.db import Database
@@ -26,6 +28,20 @@ class StmApplication(Application):  # type: ignore[type-arg]
         self.db = db
         self.clock = clock
         self.stm_settings = stm_settings
+        #: Work that outlives its update (notices, fan-outs, re-derivations).
+        self.background = Background()
+        self._outbox: Outbox | None = None
+
+    @property
+    def outbox(self) -> Outbox:
+        """Background delivery to other chats, in order per chat (``bot.outbox``)."""
+        if self._outbox is None:
+            self._outbox = Outbox(self.bot, self.background, self.clock)
+        return self._outbox
+
+    async def quiet(self) -> None:
+        """Wait until no background work is left (shutdown, tests, benchmarks)."""
+        await self.background.idle()
 
 
 class StmContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -52,6 +68,11 @@ class StmContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def db(self) -> Database:
         """Session factory: ``async with context.db.begin() as session`` is one unit of work."""
         return self.app.db
+
+    @property
+    def outbox(self) -> Outbox:
+        """Background delivery to other chats (never awaited by the update)."""
+        return self.app.outbox
 
     @property
     def settings(self) -> Settings:

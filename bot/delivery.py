@@ -42,7 +42,9 @@ __all__ = [
     "Send",
     "classify",
     "deliver_all",
+    "deliver_one",
     "in_order",
+    "log_summary",
 ]
 
 log = logging.getLogger(__name__)
@@ -172,6 +174,12 @@ async def deliver_all(
             group.create_task(worker())
     done = [outcome for outcome in outcomes if outcome is not None]
     assert len(done) == len(jobs)
+    log_summary(done)
+    return done
+
+
+def log_summary(done: Sequence[Outcome]) -> None:
+    """One INFO line: how many chats got everything, and the failures by kind."""
     failures = Counter(o.failure.split(":", 1)[0] for o in done if o.failure is not None)
     log.info(
         "delivered to %d of %d chats%s",
@@ -179,7 +187,11 @@ async def deliver_all(
         len(done),
         "".join(f", {kind}: {n}" for kind, n in sorted(failures.items())),
     )
-    return done
+
+
+async def deliver_one(chat_id: int, send: Send, clock: Callable[[], datetime]) -> Outcome:
+    """Run one chat's job; whatever happens becomes its :class:`Outcome`, never an error."""
+    return await _deliver(0, chat_id, send, clock)
 
 
 async def _deliver(index: int, chat_id: int, send: Send, clock: Callable[[], datetime]) -> Outcome:

@@ -3,7 +3,10 @@
 A ``Refusal`` is expected (bad input, wrong role): it is rendered from its template as a
 reply, or as an alert when it came from a button, and is not logged as an error.
 Anything else is logged with the update id (never the update's text, which may hold an
-invitation token) and the user gets a generic apology; the bot keeps running.
+invitation token) and the user gets a generic apology; the bot keeps running. The apology
+for a button press is an alert on that press, in the presser's own view: nothing is
+posted in the chat, which may be the official group or someone else's private chat (a
+forged press). If the press was already answered, that is logged and the update ends.
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ async def on_error(update: object, context: StmContext) -> None:
     if not isinstance(update, Update):
         log.error("error outside an update: %r", type(error).__name__, exc_info=error)
         return
+    # A press is answered on the press (an alert only the presser sees), never in the chat.
+    press = update.callback_query is not None
     try:
         if isinstance(error, Refusal):
-            await tell(update, context, error, alert=update.callback_query is not None)
+            await tell(update, context, error, alert=press)
             return
         log.error("unhandled error in update %s", update.update_id, exc_info=error)
-        await _say(update, context, "refusals/unexpected", {}, alert=False)
-    except TelegramError as exc:
+        await _say(update, context, "refusals/unexpected", {}, alert=press)
+    except TelegramError as exc:  # e.g. the press was already answered: nothing more to do
         log.warning("could not answer update %s: %s", update.update_id, exc.message)
 
 

@@ -78,7 +78,14 @@ async def send(
     bot: Bot, chat_id: int, template: str, /, *, reply_markup: Any = None, **fields: Any
 ) -> list[Message]:
     """Render and send to a chat; the keyboard goes on the last part."""
-    chunks = split_message(render(template, **fields))
+    return await send_text(bot, chat_id, render(template, **fields), reply_markup=reply_markup)
+
+
+async def send_text(
+    bot: Bot, chat_id: int, text: str, /, *, reply_markup: Any = None
+) -> list[Message]:
+    """Send already rendered text, split at 4096; the keyboard goes on the last part."""
+    chunks = split_message(text)
     sent: list[Message] = []
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1

@@ -8,7 +8,10 @@ and then pauses *every* request for ``N`` seconds. A convocation sends a message
 ``.ics`` to each of up to ~150 members at once, so :class:`DeliveryRateLimiter` instead:
 
 * throttles before sending (never relies on 429s): a shared bucket for all chats, a
-  spacing per private chat, a spacing plus a per-minute window per group or channel;
+  token bucket per private chat (a short burst, then one per second: an answer's second
+  and third message leave at once, a long fan-out to one chat is still paced), a spacing
+  plus a per-minute window per group or channel — its own queue, so a group waiting for
+  its window never delays a private chat;
 * keeps each chat's requests in the order they were made (message before ``.ics``), by
   serialising a chat's requests, retries included;
 * on a 429 waits ``retry_after`` (plus a margin) in that chat only; the other chats go on.
@@ -140,13 +143,47 @@ class _Window:
         return not self.starts or self.starts[-1] <= now - self.period
 
 
-class _Chat:
-    """One chat's queue: a FIFO lock, when its next request may start, its window."""
+class _Bucket:
+    """A token bucket: up to ``capacity`` starts at once, then one per ``interval`` seconds."""
 
-    def __init__(self, interval: float, window: _Window | None) -> None:
+    def __init__(self, capacity: int, interval: float) -> None:
+        self.capacity = capacity
+        self.interval = interval
+        self.tokens = float(capacity)
+        self.updated = -math.inf
+
+    def _refill(self, now: float) -> None:
+        if self.interval <= 0 or self.updated == -math.inf:
+            self.tokens = float(self.capacity)
+        else:
+            self.tokens = min(self.capacity, self.tokens + (now - self.updated) / self.interval)
+        self.updated = now
+
+    def ready_at(self, now: float, cost: int) -> float:
+        """The earliest time ``cost`` tokens (at most the capacity) are there."""
+        self._refill(now)
+        missing = min(cost, self.capacity) - self.tokens
+        return now if missing <= 1e-9 else now + missing * self.interval
+
+    def take(self, now: float, cost: int) -> None:
+        self._refill(now)
+        self.tokens -= cost  # an album larger than the bucket leaves a debt
+
+    def idle(self, now: float) -> bool:
+        self._refill(now)
+        return self.tokens >= self.capacity
+
+
+class _Chat:
+    """One chat's queue: a FIFO lock, when its next request may start, its limits."""
+
+    def __init__(
+        self, interval: float, window: _Window | None, bucket: _Bucket | None = None
+    ) -> None:
         self.lock = asyncio.Lock()
         self.interval = interval
         self.window = window
+        self.bucket = bucket
         self.not_before = -math.inf
 
     def postpone(self, until: float) -> None:
@@ -157,6 +194,7 @@ class _Chat:
             not self.lock.locked()
             and self.not_before <= now
             and (self.window is None or self.window.idle(now))
+            and (self.bucket is None or self.bucket.idle(now))
         )
 
 
@@ -206,10 +244,13 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         overall_rate: messages per ``overall_period`` for the whole bot (Telegram: ~30/s).
         overall_period: seconds of the overall window. Starts are also spread evenly,
             ``overall_period / overall_rate`` apart, so a burst never arrives at once.
-        private_interval: seconds between the end of one request to a private chat and the
-            start of the next (Telegram: ~1 message per second per chat). Measured from the
-            *answer*, so however long the request travelled, Telegram has seen the previous
-            message at least this long before the next one: no burst, no 429.
+        private_interval: seconds per message in one private chat once its burst is spent
+            (Telegram: ~1 message per second per chat, with short bursts tolerated); the
+            margin is added, so the bucket refills a little slower than Telegram's.
+        private_burst: messages one private chat may get at once (the bucket's capacity):
+            ``3`` lets a reply's two or three messages (an edit and a new message, a text
+            and its ``.ics``) leave together; ``1`` spaces every message, measured from the
+            previous *answer*.
         group_rate: messages per ``group_period`` to one group, supergroup or channel
             (negative chat id or ``@username``); Telegram: 20 per minute.
         group_period: seconds of the group window.
@@ -244,6 +285,7 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         "_overall_period",
         "_overall_rate",
         "_paused_until",
+        "_private_burst",
         "_private_interval",
         "_recent_429",
         "_retry_timeouts",
@@ -256,6 +298,7 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         overall_rate: int = 30,
         overall_period: float = 1.0,
         private_interval: float = 1.0,
+        private_burst: int = 3,
         group_rate: int = 20,
         group_period: float = 60.0,
         group_interval: float = 1.0,
@@ -267,8 +310,8 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         global_429_window: float = 1.0,
         endpoints: Collection[str] = MESSAGE_ENDPOINTS,
     ) -> None:
-        if overall_rate < 1 or group_rate < 1:
-            raise ValueError("overall_rate and group_rate must be at least 1")
+        if overall_rate < 1 or group_rate < 1 or private_burst < 1:
+            raise ValueError("overall_rate, group_rate and private_burst must be at least 1")
         if min(overall_period, group_period) <= 0:
             raise ValueError("overall_period and group_period must be positive")
         if min(private_interval, group_interval, margin, backoff_base, global_429_window) < 0:
@@ -279,6 +322,7 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         self._overall_rate = overall_rate
         self._overall_period = overall_period
         self._private_interval = private_interval
+        self._private_burst = private_burst
         self._group_rate = group_rate
         self._group_period = group_period + margin
         self._group_interval = group_interval
@@ -345,6 +389,8 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
                 start = await self._take_overall(cost)
                 if chat.window is not None:
                     chat.window.take(start, cost)
+                if chat.bucket is not None:
+                    chat.bucket.take(start, cost)
                 try:
                     return await callback(*args, **kwargs)
                 except RetryAfter as exc:
@@ -395,7 +441,10 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
                 now = asyncio.get_running_loop().time()
                 for stale in [k for k, c in self._chats.items() if c.idle(now)]:
                     del self._chats[stale]
-            if isinstance(key, int) and key > 0:
+            if isinstance(key, int) and key > 0 and self._private_burst > 1:
+                interval = self._private_interval + self._margin if self._private_interval else 0
+                chat = _Chat(0.0, None, _Bucket(self._private_burst, interval))
+            elif isinstance(key, int) and key > 0:
                 chat = _Chat(self._private_interval, None)
             else:
                 window = _Window(self._group_rate, self._group_period)
@@ -411,6 +460,8 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
             ready = chat.not_before
             if chat.window is not None:
                 ready = max(ready, chat.window.ready_at(now, cost))
+            if chat.bucket is not None:
+                ready = max(ready, chat.bucket.ready_at(now, cost))
             if ready <= now:
                 return
             await asyncio.sleep(ready - now)

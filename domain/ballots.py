@@ -23,14 +23,22 @@ Ties on ``at`` between two ballots of the same role and seat are broken by input
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from domain.outcomes import Choice
 from domain.roles import VOTING_ROLES, Role
 
-__all__ = ["Cast", "VoteKind", "counted", "may_vote", "pending_seats"]
+__all__ = [
+    "Cast",
+    "SeatBallots",
+    "VoteKind",
+    "counted",
+    "may_vote",
+    "pending_seats",
+    "with_ballot",
+]
 
 
 class VoteKind(StrEnum):
@@ -166,3 +174,39 @@ def pending_seats(
         closes_at=closes_at,
     )
     return set(eligible_seats) - done.keys()
+
+
+@dataclass(frozen=True)
+class SeatBallots:
+    """One seat's latest ballot per role: all an incremental tally needs to keep (R3).
+
+    ``counted`` is the seat's counted ballot: the titular's when there is one, else the
+    substitute's — in a session only one of them is ever authorized (R13), and in an
+    electronic vote the titular's own ballot replaces the substitute's (R3).
+    """
+
+    titular: Cast | None = None
+    suplente: Cast | None = None
+
+    @property
+    def counted(self) -> Cast | None:
+        """The ballot that counts for the seat, if any."""
+        return self.titular if self.titular is not None else self.suplente
+
+
+def with_ballot(seat: SeatBallots, ballot: Cast) -> SeatBallots:
+    """The seat after one more authorized press (:func:`may_vote` was checked).
+
+    Only the voter's latest ballot per role counts (R3); a press stamped before the one
+    kept (a clock step back) is kept in the history but does not replace it, exactly as
+    :func:`counted` orders ballots. Folding every stored press with this function gives
+    :func:`counted`'s answer for the seat, so a vote's counts can be updated per press
+    instead of re-read from every ballot.
+    """
+    if ballot.voter_role == Role.TITULAR:
+        if seat.titular is None or ballot.at >= seat.titular.at:
+            return replace(seat, titular=ballot)
+        return seat
+    if seat.suplente is None or ballot.at >= seat.suplente.at:
+        return replace(seat, suplente=ballot)
+    return seat

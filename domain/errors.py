@@ -49,15 +49,26 @@ refusal's fields, as a reply or as a button alert. The tree::
     │   ├── SessionNotFound / NoUpcomingSession
     │   ├── WrongSessionState       e.g. /instalar before /iniciar
     │   └── NotSessionDay           the roll call opens on the session's day only
-    └── CalendarRefusal
-        ├── DayAlreadyDeclared / DayNotDeclared
-        └── BadRange
+    ├── CalendarRefusal
+    │   ├── DayAlreadyDeclared / DayNotDeclared
+    │   └── BadRange
+    └── ImportRefusal               /importar: nothing is added (commands.md "Roster in bulk")
+        ├── NotASpreadsheet         neither CSV nor XLSX
+        ├── FileTooLarge            over the size limit (checked before downloading)
+        ├── UnreadableFile          corrupt, binary or undecodable
+        ├── MissingColumns          no ``tipo`` / ``sector`` / ``nombre`` header
+        ├── NoRows / TooManyRows
+        └── BadRows                 every wrong row, with its number and why (R1–R3)
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from domain.roster_import import RowProblem
 
 
 class Refusal(Exception):
@@ -442,3 +453,56 @@ class MinutesAlreadySent(SessionRefusal):
 
     number: int
     sent_at: str
+
+
+class ImportRefusal(Refusal):
+    """A roster file that cannot be imported; nothing of it is added."""
+
+
+@dataclass(eq=False)
+class NotASpreadsheet(ImportRefusal):
+    """``/importar`` takes a ``.csv`` or ``.xlsx`` file only."""
+
+    filename: str
+
+
+@dataclass(eq=False)
+class FileTooLarge(ImportRefusal):
+    """The file (or an XLSX's unpacked content) is over the limit."""
+
+    limit_kib: int
+
+
+@dataclass(eq=False)
+class UnreadableFile(ImportRefusal):
+    """Corrupt, binary or undecodable: not a sheet that can be read."""
+
+    kind: str
+
+
+@dataclass(eq=False)
+class MissingColumns(ImportRefusal):
+    """The header row lacks a required column (``tipo``, ``sector``, ``nombre``)."""
+
+    missing: list[str]
+    found: list[str]
+
+
+class NoRows(ImportRefusal):
+    """The file has no data rows under its header."""
+
+
+@dataclass(eq=False)
+class TooManyRows(ImportRefusal):
+    """More rows than one import takes."""
+
+    limit: int
+
+
+@dataclass(eq=False)
+class BadRows(ImportRefusal):
+    """Some rows break R1–R3 or /alta's rules; ``problems`` names each (sheet row numbers)."""
+
+    problems: list[RowProblem]
+    valid: list[str]
+    rows: int

@@ -98,7 +98,8 @@ DEFAULT_OVERDUE_EVERY = 3  # R22: overdue minutes notices every 3rd business day
 DAY_ONLY = frozenset({Kind.MENSUAL, Kind.ACTA})
 NONE = "no"
 
-_ITEM = re.compile(r"(\d{1,3})([dh])")
+#: ASCII digits only: ``٣d`` is refused, not read as 3d (bad input changes nothing).
+_ITEM = re.compile(r"([0-9]{1,3})([dh])", re.ASCII)
 
 
 def parse_offsets(raw: str, *, days_only: bool = False) -> tuple[Offset, ...]:

@@ -131,6 +131,14 @@ COMMANDS: dict[str, CommandSpec] = {
             "Registrar a un integrante y obtener su invitación",
         ),
         CommandSpec(
+            "importar",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/importar + archivo CSV o XLSX (columnas tipo, sector, nombre)",
+            "Registrar a muchos integrantes desde un archivo CSV o XLSX",
+        ),
+        CommandSpec(
             "invitar",
             Where.PRIVATE,
             _F,

@@ -16,6 +16,7 @@ from enum import StrEnum
 from functools import cache
 
 from domain.errors import InvalidSettingValue, InvalidTerm, UnknownSetting
+from domain.numbers import ascii_number
 from domain.quorum import QuorumBase, QuorumRule
 from domain.reminders import (
     DAY_ONLY,
@@ -126,10 +127,8 @@ def _zone(raw: str) -> str:
 
 def _days(minimum: int) -> Callable[[str], object]:
     def parse(raw: str) -> int:
-        if not re.fullmatch(r"\d{1,2}", raw):
-            raise ValueError(raw)
-        value = int(raw)
-        if not minimum <= value <= NOTICE_MAX:
+        value = ascii_number(raw, max_digits=2)
+        if value is None or not minimum <= value <= NOTICE_MAX:
             raise ValueError(raw)
         return value
 
@@ -155,16 +154,17 @@ def _email(raw: str) -> str:
 
 
 def parse_hhmm(raw: str) -> time:
-    """``HH:MM`` in 24 h, as commands.md writes times."""
-    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", raw)
+    """``HH:MM`` in 24 h, as commands.md writes times (ASCII digits only: ``٠٩:٠٠`` is
+    refused, not read as 09:00; bad input gets a clear Spanish answer)."""
+    match = re.fullmatch(r"([01][0-9]|2[0-3]):([0-5][0-9])", raw, re.ASCII)
     if not match:
         raise ValueError(raw)
     return time(int(match[1]), int(match[2]))
 
 
 def parse_iso_date(raw: str) -> date:
-    """``AAAA-MM-DD``, as commands.md writes dates."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+    """``AAAA-MM-DD``, as commands.md writes dates (ASCII digits only)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw, re.ASCII):
         raise ValueError(raw)
     return date.fromisoformat(raw)
 
@@ -181,9 +181,10 @@ def _offsets(kind: Kind) -> Callable[[str], object]:
 
 
 def _every(raw: str) -> int:
-    if not re.fullmatch(r"\d{1,2}", raw) or not 1 <= int(raw) <= OVERDUE_EVERY_MAX:
+    value = ascii_number(raw, max_digits=2)
+    if value is None or not 1 <= value <= OVERDUE_EVERY_MAX:
         raise ValueError(raw)
-    return int(raw)
+    return value
 
 
 _OFFSETS_HELP = (

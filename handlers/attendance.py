@@ -3,18 +3,18 @@ installation (R9)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
-from telegram import Message, Update
-from telegram.error import TelegramError
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import buttons, delivery, messages, voting
 from bot.context import StmContext
 from bot.guards import command_text, guarded
 from handlers import parsing
-from storage.services import meetings, votes
+from storage.services import attendance, convocations, meetings, rollcall, votes
 
 log = logging.getLogger(__name__)
 
@@ -25,36 +25,45 @@ async def asistencia_boton(update: Update, context: StmContext) -> None:
     assert query is not None
     meeting_id, choice = buttons.ids(query.data, choices=buttons.RSVP_CHOICES)
     async with context.db.begin() as session:
-        outcome = await meetings.rsvp(
+        outcome = await attendance.rsvp(
             session,
             now=context.now(),
             meeting_id=meeting_id,
             telegram_user_id=query.from_user.id,
             answer=buttons.RSVP_CHOICES[choice],
         )
-    label = meetings.TITULAR_LABELS[outcome.answer]
+    label = attendance.TITULAR_LABELS[outcome.answer]
+    substitute = outcome.substitute
+    if substitute is not None and substitute.chat_id is not None:  # R3: queued, not awaited
+        asked = context.outbox.message(
+            substitute.chat_id,
+            "attendance/cover_request",
+            outcome=outcome,
+            substitute=substitute,
+            reply_markup=buttons.cover(meeting_id),
+        )
+        chat = update.effective_chat
+        assert chat is not None
+        context.outbox.after(
+            _tell_if_unreachable(context, chat.id, substitute, asked), name="cover-request"
+        )
     await query.answer(f"Tu respuesta quedó registrada: {label}")
     await messages.reply(update, context, "attendance/rsvp_ok", outcome=outcome, label=label)
-    substitute = outcome.substitute
-    if substitute is not None and substitute.chat_id is not None:
-        try:
-            await messages.send(
-                context.bot,
-                substitute.chat_id,
-                "attendance/cover_request",
-                outcome=outcome,
-                substitute=substitute,
-                reply_markup=buttons.cover(meeting_id),
-            )
-        except TelegramError as exc:
-            log.warning("substitute could not be asked: %s", exc.message)
-            await messages.reply(
-                update,
-                context,
-                "attendance/cover_unreachable",
-                substitute=substitute,
-                failure=delivery.classify(exc),
-            )
+
+
+async def _tell_if_unreachable(
+    context: StmContext,
+    chat_id: int,
+    substitute: convocations.Recipient,
+    asked: asyncio.Future[delivery.Outcome],
+) -> None:
+    """The titular learns, in their own chat, that the substitute could not be asked."""
+    outcome = await asked
+    if not outcome.ok:
+        log.warning("substitute could not be asked: %s", outcome.failure)
+        context.outbox.message(
+            chat_id, "attendance/cover_unreachable", substitute=substitute, failure=outcome.failure
+        )
 
 
 async def suplencia_boton(update: Update, context: StmContext) -> None:
@@ -63,27 +72,20 @@ async def suplencia_boton(update: Update, context: StmContext) -> None:
     assert query is not None
     meeting_id, choice = buttons.ids(query.data, choices=buttons.COVER_CHOICES)
     async with context.db.begin() as session:
-        outcome = await meetings.cover(
+        outcome = await attendance.cover(
             session,
             now=context.now(),
             meeting_id=meeting_id,
             telegram_user_id=query.from_user.id,
             answer=buttons.COVER_CHOICES[choice],
         )
-    label = meetings.SUBSTITUTE_LABELS[outcome.answer]
+    label = attendance.SUBSTITUTE_LABELS[outcome.answer]
+    if outcome.titular_chat_id is not None:  # the titular's chat: queued, not awaited
+        context.outbox.message(
+            outcome.titular_chat_id, "attendance/cover_notice", outcome=outcome, label=label
+        )
     await query.answer(f"Tu respuesta quedó registrada: {label}")
     await messages.reply(update, context, "attendance/cover_ok", outcome=outcome, label=label)
-    if outcome.titular_chat_id is not None:
-        try:
-            await messages.send(
-                context.bot,
-                outcome.titular_chat_id,
-                "attendance/cover_notice",
-                outcome=outcome,
-                label=label,
-            )
-        except TelegramError as exc:
-            log.warning("titular could not be told: %s", exc.message)
 
 
 @guarded("quorum")
@@ -91,7 +93,7 @@ async def quorum(update: Update, context: StmContext) -> None:
     """Who confirmed, declined or has not answered; "Quórum asegurado" or "en riesgo" (R9)."""
     number = parsing.optional_number(command_text(update, context), "quorum")
     async with context.db() as session:
-        view = await meetings.quorum(
+        view = await attendance.quorum(
             session, now=context.now(), target=context.require_target(), number=number
         )
     await messages.reply(update, context, "attendance/quorum", view=view)
@@ -110,35 +112,44 @@ async def iniciar(update: Update, context: StmContext) -> None:
     """Open today's roll call: a ``Presente`` button in the group and to each seat (R9)."""
     number = parsing.optional_number(command_text(update, context), "iniciar")
     async with context.db.begin() as session:
-        roll = await meetings.open_roll_call(
+        roll = await rollcall.open_roll_call(
             session, now=context.now(), target=context.require_target(), number=number
         )
     markup = buttons.present(roll.meeting.id)
     chats = [v.chat_id for v in roll.voters if v.chat_id is not None]
     if roll.group_chat_id is not None:
         chats.append(roll.group_chat_id)
-
-    def job(chat_id: int) -> delivery.Send:
-        async def send() -> Sequence[Message]:
-            return await messages.send(
-                context.bot,
-                chat_id,
-                "attendance/roll_call",
-                meeting=roll.meeting,
-                reply_markup=markup,
-            )
-
-        return send
-
-    outcomes = await delivery.deliver_all([(c, job(c)) for c in chats], clock=context.now)
+    sent = [
+        context.outbox.message(
+            chat_id, "attendance/roll_call", meeting=roll.meeting, reply_markup=markup
+        )
+        for chat_id in chats
+    ]
+    chat = update.effective_chat
+    assert chat is not None
+    context.outbox.after(_roll_call_report(context, chat.id, roll, sent), name="roll-call")
     await messages.reply(
-        update,
-        context,
-        "attendance/iniciar_ok",
-        meeting=roll.meeting,
-        reached=sum(1 for o in outcomes if o.ok),
-        total=len(outcomes),
+        update, context, "attendance/iniciar_ok", meeting=roll.meeting, total=len(chats)
     )
+
+
+async def _roll_call_report(
+    context: StmContext,
+    chat_id: int,
+    roll: rollcall.RollCall,
+    sent: Sequence[asyncio.Future[delivery.Outcome]],
+) -> None:
+    """Once every ``Presente`` button is out: tell the facilitator whom it did not reach."""
+    outcomes = await asyncio.gather(*sent)
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        context.outbox.message(
+            chat_id,
+            "attendance/roll_call_report",
+            meeting=roll.meeting,
+            reached=len(outcomes) - len(failed),
+            total=len(outcomes),
+        )
 
 
 async def presente_boton(update: Update, context: StmContext) -> None:
@@ -147,7 +158,7 @@ async def presente_boton(update: Update, context: StmContext) -> None:
     assert query is not None
     (meeting_id,) = buttons.ids(query.data)
     async with context.db.begin() as session:
-        present = await meetings.present_by_button(
+        present = await rollcall.present_by_button(
             session,
             now=context.now(),
             meeting_id=meeting_id,
@@ -163,7 +174,7 @@ async def presente(update: Update, context: StmContext) -> None:
     """Mark roster entry n present in person (no phone needed)."""
     number = parsing.roster_number(command_text(update, context), "presente")
     async with context.db.begin() as session:
-        present = await meetings.present_by_number(
+        present = await rollcall.present_by_number(
             session, now=context.now(), target=context.require_target(), number=number
         )
     await messages.reply(update, context, "attendance/presente_ok", present=present)
@@ -172,13 +183,12 @@ async def presente(update: Update, context: StmContext) -> None:
 @guarded("instalar")
 async def instalar(update: Update, context: StmContext) -> None:
     """Install the session if present seats reach quorum, else record it without quorum (R9)."""
-    async with context.db.begin() as session:
-        result = await meetings.install(
+    opened = None
+    async with context.db.begin() as session:  # installed and agenda vote: one unit of work
+        result = await rollcall.install(
             session, now=context.now(), target=context.require_target()
         )
-    await messages.reply(update, context, "attendance/instalar", result=result)
-    if result.installed:  # R10: the agenda is put to the members as the session starts
-        async with context.db.begin() as session:
+        if result.installed:  # R10: the agenda is put to the members as the session starts
             opened = await votes.open_vote(
                 session,
                 now=context.now(),
@@ -186,23 +196,19 @@ async def instalar(update: Update, context: StmContext) -> None:
                 text=messages.render("votes/agenda_text", meeting=result.meeting),
                 purpose="orden_del_dia",
             )
-        if isinstance(opened, votes.Opened):
-            await voting.publish_open(context, opened)
     chat = update.effective_chat
     if result.group_chat_id is not None and chat is not None and chat.id != result.group_chat_id:
-        try:
-            await messages.send(
-                context.bot, result.group_chat_id, "attendance/instalar", result=result
-            )
-        except TelegramError as exc:
-            log.warning("group could not be told of the installation: %s", exc.message)
+        context.outbox.message(result.group_chat_id, "attendance/instalar", result=result)
+    if isinstance(opened, votes.Opened):
+        voting.publish_open(context.app, opened)
+    await messages.reply(update, context, "attendance/instalar", result=result)
 
 
 @guarded("concluir")
 async def concluir(update: Update, context: StmContext) -> None:
     """Close the session in progress."""
     async with context.db.begin() as session:
-        view = await meetings.conclude(session, now=context.now(), target=context.require_target())
+        view = await rollcall.conclude(session, now=context.now(), target=context.require_target())
     await messages.reply(update, context, "attendance/concluir", meeting=view)
 
 

@@ -28,9 +28,9 @@ async def cancelar(update: Update, context: StmContext) -> None:
         requested = await cancellations.request(
             session, now=now, target=context.require_target(), number=number, reason=reason
         )
-    await messages.reply(update, context, "cancellations/requested", request=requested.request)
     cancelling.schedule_lapse(context.application, requested.request.id, requested.closes_at, now)
-    await cancelling.ask_everyone(context, requested)
+    cancelling.ask_everyone(context.app, requested)
+    await messages.reply(update, context, "cancellations/requested", request=requested.request)
 
 
 async def cancelacion_boton(update: Update, context: StmContext) -> None:
@@ -46,9 +46,9 @@ async def cancelacion_boton(update: Update, context: StmContext) -> None:
             telegram_user_id=query.from_user.id,
             approve=bool(approve),
         )
-    await query.answer("Registrado: " + ("Apruebo la cancelación" if approve else "No apruebo"))
     if decided.state is not CancellationState.PENDIENTE:
-        await cancelling.announce(context, decided)
+        cancelling.announce(context.app, decided)
+    await query.answer("Registrado: " + ("Apruebo la cancelación" if approve else "No apruebo"))
 
 
 HANDLERS: list[BaseHandler[Update, StmContext, None]] = [

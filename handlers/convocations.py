@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ from datetime import date, time
 
 from telegram import Message, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -24,7 +27,7 @@ from domain.errors import NonBusinessRefused, PastDate, Refusal, ShortNotice
 from domain.notice import SessionKind
 from domain.roles import Role
 from handlers import parsing
-from storage.services import meetings
+from storage.services import convocations, meetings
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ async def _preview(update: Update, context: StmContext, request: parsing.Convoca
     chat = update.effective_chat
     assert chat is not None
     async with context.db.begin() as session:
-        view = await meetings.draft(
+        view = await convocations.draft(
             session,
             now=context.now(),
             target=context.require_target(),
@@ -80,34 +83,42 @@ async def convocatoria_boton(update: Update, context: StmContext) -> None:
     target = await authorize_button(update, context, "convocar", secretariat_id)
     if op == 2:
         async with context.db.begin() as session:
-            await meetings.discard(
+            await convocations.discard(
                 session, now=context.now(), target=target, meeting_id=meeting_id
             )
         await query.answer("Convocatoria descartada.")
-        await query.edit_message_reply_markup(reply_markup=None)
+        with contextlib.suppress(TelegramError):  # cosmetic: the draft is discarded
+            await query.edit_message_reply_markup(reply_markup=None)
         await messages.reply(update, context, "convocations/discarded")
         return
     async with context.db.begin() as session:
-        outcome = await meetings.send(
+        outcome = await convocations.send(
             session,
             now=context.now(),
             target=target,
             meeting_id=meeting_id,
             confirmed_non_business=op == 3,
         )
-    if isinstance(outcome, meetings.NeedsConfirmation):
+    if isinstance(outcome, convocations.NeedsConfirmation):
         await query.answer()
         await query.edit_message_reply_markup(
             reply_markup=buttons.convocation_preview(meeting_id, non_business=True)
         )
         return
+    deliver(context, outcome)  # committed as sent: the fan-out is under way before any reply
     await query.answer("Enviando la convocatoria…")
-    await query.edit_message_reply_markup(reply_markup=None)
-    await deliver(context, outcome)
+    with contextlib.suppress(TelegramError):  # cosmetic: the convocation is on its way
+        await query.edit_message_reply_markup(reply_markup=None)
 
 
-async def deliver(context: StmContext, convened: meetings.Convened) -> None:
-    """Send to every member and the group, store every attempt, report to the facilitator."""
+def deliver(context: StmContext, convened: convocations.Convened) -> None:
+    """Queue it for every member and the group; record every attempt and report, later.
+
+    The press is answered at once; the fan-out (a message and an ``.ics`` per person,
+    paced by Telegram's limits: ~10 s for 150 people) runs in the background, and the
+    evidence of every attempt is stored and the facilitator's report sent when the last
+    chat is done (R7: the evidence of notice).
+    """
     meeting = convened.meeting
     calendar_file = ics.convocation_ics(
         uid=f"stm-{meeting.id}@{context.bot.username}",
@@ -121,7 +132,7 @@ async def deliver(context: StmContext, convened: meetings.Convened) -> None:
     )
     reachable = [r for r in convened.recipients if r.chat_id is not None]
 
-    def job(recipient: meetings.Recipient) -> delivery.Send:
+    def job(recipient: convocations.Recipient) -> delivery.Send:
         chat_id = recipient.chat_id
         assert chat_id is not None
 
@@ -151,25 +162,38 @@ async def deliver(context: StmContext, convened: meetings.Convened) -> None:
             context.bot, convened.group_chat_id, "convocations/group_post", meeting=meeting
         )
 
-    outcomes = await delivery.deliver_all(
+    sent = context.outbox.post_all(
         [(r.chat_id, job(r)) for r in reachable if r.chat_id is not None]
-        + [(convened.group_chat_id, group_post)],
-        clock=context.now,
+        + [(convened.group_chat_id, group_post)]
     )
+    context.outbox.after(_record_and_report(context, convened, sent), name="convocation")
+
+
+async def _record_and_report(
+    context: StmContext,
+    convened: convocations.Convened,
+    sent: asyncio.Future[list[delivery.Outcome]],
+) -> None:
+    """Every attempt stored as evidence, then the facilitator's report (names who failed)."""
+    meeting = convened.meeting
+    outcomes = await sent
+    reachable = [r for r in convened.recipients if r.chat_id is not None]
     attempts = [
-        meetings.Attempt(r.member_id, o.chat_id, o.ok, o.message_ids, o.failure, o.at)
+        convocations.Attempt(r.member_id, o.chat_id, o.ok, o.message_ids, o.failure, o.at)
         for r, o in zip(reachable, outcomes, strict=False)
     ]
     unlinked = [r for r in convened.recipients if r.chat_id is None]
     attempts += [
-        meetings.Attempt(r.member_id, None, False, (), "sin_vincular", None) for r in unlinked
+        convocations.Attempt(r.member_id, None, False, (), "sin_vincular", None) for r in unlinked
     ]
     group = outcomes[-1]
     attempts.append(
-        meetings.Attempt(None, group.chat_id, group.ok, group.message_ids, group.failure, group.at)
+        convocations.Attempt(
+            None, group.chat_id, group.ok, group.message_ids, group.failure, group.at
+        )
     )
     async with context.db.begin() as session:
-        await meetings.record_deliveries(
+        await convocations.record_deliveries(
             session,
             now=context.now(),
             meeting_id=meeting.id,
@@ -180,8 +204,7 @@ async def deliver(context: StmContext, convened: meetings.Convened) -> None:
         (r, "sin_vincular") for r in unlinked
     ]
     if convened.facilitator_chat_id is not None:
-        await messages.send(
-            context.bot,
+        context.outbox.message(
             convened.facilitator_chat_id,
             "convocations/report",
             meeting=meeting,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import menus, messages, proposals
+from bot import linking, menus, messages, proposals
 from bot.context import StmContext
 from bot.guards import command_text, guarded
 from domain.roles import commands_for
@@ -35,17 +34,11 @@ async def vincular_cuenta(update: Update, context: StmContext) -> None:
         actor = await access.load_actor(
             session, user.id, is_admin=user.id in context.settings.admins
         )
+    linking.linked(context.app, bound.secretariat_id)  # told at once, or grouped (bot/linking)
     await messages.reply(update, context, "onboarding/bound", bound=bound)
     await menus.publish_for(context.bot, user.id, actor.roles())
     if bound.role == "facilitador":
         await proposals.propose_customary_days(context)  # R8: proposed when an STM starts
-    if bound.facilitator_chat_id is not None:
-        try:
-            await messages.send(
-                context.bot, bound.facilitator_chat_id, "onboarding/bound_notice", bound=bound
-            )
-        except TelegramError as exc:
-            log.warning("facilitator could not be told of a binding: %s", exc.message)
 
 
 @guarded("start")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from domain.errors import BadDate, BadTime, MissingName, TokenUnknown, Usage
+from domain.numbers import ascii_number
 from domain.roles import Role
 from domain.secretariat_settings import parse_hhmm, parse_iso_date
 
@@ -22,11 +23,16 @@ def start_payload(text: str) -> str:
 
 
 def roster_number(text: str, command: str) -> int:
-    """``/baja 7`` → 7 (also accepts ``#7``)."""
+    """``/baja 7`` → 7 (also accepts ``#7``).
+
+    Bad input gets a clear Spanish answer and changes nothing: only ASCII digits count
+    (``/baja ²`` or ``/baja ٣`` is the usage refusal, never an exception or a 3).
+    """
     raw = text.strip().removeprefix("#")
-    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+    number = ascii_number(raw, max_digits=9)
+    if number is None or number < 1:
         raise Usage(command)
-    return int(raw)
+    return number
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ class ConvocarRequest:
     agenda: list[str]
 
 
-_BULLET = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s*")
+_BULLET = re.compile(r"^\s*(?:[-•*]|[0-9]{1,2}[.)])\s*")
 
 
 def convocar(text: str) -> ConvocarRequest:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot import menus, messages
@@ -73,19 +72,17 @@ async def baja(update: Update, context: StmContext) -> None:
             if former is not None
             else None
         )
+    if former is not None and remaining is not None:  # their chat, not ours: queued
+        context.outbox.message(
+            former,
+            "roster/baja_notice",
+            removed=removed,
+            secretariat_name=target.secretariat_name,
+        )
+        context.app.background.spawn(
+            menus.publish_for(context.bot, former, remaining.roles()), name="menu-after-baja"
+        )
     await messages.reply(update, context, "roster/baja_ok", removed=removed)
-    if former is not None and remaining is not None:
-        await menus.publish_for(context.bot, former, remaining.roles())
-        try:
-            await messages.send(
-                context.bot,
-                former,
-                "roster/baja_notice",
-                removed=removed,
-                secretariat_name=target.secretariat_name,
-            )
-        except TelegramError as exc:
-            log.warning("removed member could not be told: %s", exc.message)
 
 
 @guarded("integrantes")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot import messages
@@ -101,12 +100,7 @@ async def bot_fuera_del_grupo(update: Update, context: StmContext) -> None:
         )
     if lost is None or lost.facilitator_chat_id is None:
         return
-    try:
-        await messages.send(
-            context.bot, lost.facilitator_chat_id, "secretariats/group_lost", lost=lost
-        )
-    except TelegramError as exc:
-        log.warning("facilitator not told that the group was lost: %s", exc.message)
+    context.outbox.message(lost.facilitator_chat_id, "secretariats/group_lost", lost=lost)
 
 
 HANDLERS: list[BaseHandler[Update, StmContext, None]] = [

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import datetime, timedelta
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -19,7 +21,7 @@ from bot.context import StmContext
 from bot.guards import authorize_button, command_text, guarded
 from domain.errors import MissingName, NoOpenVote, Refusal
 from handlers import parsing
-from storage.services import votes
+from storage.services import ballots, votes
 
 
 @guarded("votar")
@@ -42,12 +44,17 @@ async def votar(update: Update, context: StmContext) -> None:
             reply_markup=buttons.deadline(opened.vote_id),
         )
         return
+    voting.publish_open(context.app, opened)  # queued first: committed means published
     await messages.reply(update, context, "votes/opened", vote=opened.vote)
-    await voting.publish_open(context, opened)
 
 
 async def plazo_boton(update: Update, context: StmContext) -> None:
-    """24 h / 48 h / 72 h: open the electronic vote until then."""
+    """24 h / 48 h / 72 h: open the electronic vote until then.
+
+    What follows from the commit (the deadline job, the ballots) is set in motion before
+    any Telegram call about this press, so a failed edit ("message is not modified", the
+    message deleted, a replayed press) can never leave an open vote nobody can vote in.
+    """
     query = update.callback_query
     assert query is not None
     vote_id, hours = buttons.ids(query.data, choices=buttons.DEADLINE_HOURS)
@@ -60,17 +67,17 @@ async def plazo_boton(update: Update, context: StmContext) -> None:
             session, now=now, target=target, vote_id=vote_id, deadline=now + timedelta(hours=hours)
         )
     context.chat_data.pop(TYPED_DEADLINE, None)
+    _start(context, opened, now + timedelta(hours=hours))
     await query.answer("Votación abierta.")
-    await query.edit_message_reply_markup(reply_markup=None)
-    await _opened(update, context, opened, now + timedelta(hours=hours))
-
-
-async def _opened(
-    update: Update, context: StmContext, opened: votes.Opened, deadline: datetime
-) -> None:
+    with contextlib.suppress(TelegramError):  # cosmetic: the vote is open and published
+        await query.edit_message_reply_markup(reply_markup=None)
     await messages.reply(update, context, "votes/opened", vote=opened.vote)
+
+
+def _start(context: StmContext, opened: votes.Opened, deadline: datetime) -> None:
+    """What a committed deadline implies: the closing job and the ballots, queued."""
     voting.schedule_deadline(context.application, opened.vote.id, deadline, context.now())
-    await voting.publish_open(context, opened)
+    voting.publish_open(context.app, opened)
 
 
 #: ``chat_data`` key: the electronic vote whose deadline may be typed in this chat.
@@ -102,8 +109,8 @@ async def plazo_escrito(update: Update, context: StmContext) -> None:
         await errors.tell(update, context, refusal, alert=False)
         return
     context.chat_data.pop(TYPED_DEADLINE, None)
-    deadline = votes_deadline(opened)
-    await _opened(update, context, opened, deadline)
+    _start(context, opened, votes_deadline(opened))
+    await messages.reply(update, context, "votes/opened", vote=opened.vote)
 
 
 async def voto_boton(update: Update, context: StmContext) -> None:
@@ -111,21 +118,13 @@ async def voto_boton(update: Update, context: StmContext) -> None:
     query = update.callback_query
     assert query is not None
     vote_id, choice = buttons.ids(query.data, choices=buttons.VOTE_CHOICES)
-    async with context.db.begin() as session:
-        casted = await votes.cast(
-            session,
-            now=context.now(),
-            vote_id=vote_id,
-            telegram_user_id=query.from_user.id,
-            choice=buttons.VOTE_CHOICES[choice],
-        )
+    press = ballots.Press(query.from_user.id, buttons.VOTE_CHOICES[choice], context.now())
+    casted = await voting.BallotBox(context.app).cast(vote_id, press)  # committed on return
+    if isinstance(casted, Refusal):
+        raise casted
     await query.answer(f"Tu voto quedó registrado: {casted.label}")
-    if casted.everyone_voted and casted.vote.kind == "electronica":
-        await voting.close_and_publish(context, vote_id)  # every seat voted: close at once
-        return
-    if casted.everyone_voted:  # a session vote stays open until /cerrar: tell the facilitator
-        await voting.tell_everyone_voted(context, vote_id)
-    voting.refresh_later(context, vote_id)
+    if not (casted.everyone_voted and casted.kind == "electronica"):  # else it closes now
+        voting.refresh_later(context.app, vote_id)
 
 
 @guarded("cerrar")
@@ -156,12 +155,13 @@ async def cerrar_boton(update: Update, context: StmContext) -> None:
         secretariat_id = await votes.secretariat_of(session, vote_id)
     await authorize_button(update, context, "cerrar", secretariat_id)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
     await _close(update, context, vote_id)
+    with contextlib.suppress(TelegramError):  # cosmetic: the vote is closed and published
+        await query.edit_message_reply_markup(reply_markup=None)
 
 
 async def _close(update: Update, context: StmContext, vote_id: int) -> None:
-    if await voting.close_and_publish(context, vote_id) is None:
+    if await voting.close_and_publish(context.app, vote_id) is None:
         raise NoOpenVote()  # closed meanwhile (deadline, or every seat voted)
 
 

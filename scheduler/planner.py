@@ -53,6 +53,9 @@ class _State:
     # change must not overwrite the next moment a later run derived after it.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     wake: JobCallback | None = None  # scheduler.jobs: what the armed job runs
+    # (user id, chat id) of updates handled since the last re-derivation, and its task.
+    touched: set[tuple[int, int]] = field(default_factory=set)
+    worker: asyncio.Task[None] | None = None
 
 
 #: One planner state per application (tests run several); not in ``bot_data``.
@@ -239,22 +242,43 @@ def next_wake(application: StmApplication) -> datetime | None:
 async def _after_update(update: object, context: StmContext) -> None:
     """Re-derive the secretariats an update may have changed (a convocation, an RSVP…).
 
-    It rarely sends anything: the job sends each moment when it comes. What it may send
-    is a moment that became due meanwhile or became useful through this update (a member
-    who links their account after a reminder moment), and that goes out at once.
+    The update does not wait for it: the (user, chat) pair is noted and one background
+    worker re-derives, coalescing every update that arrived meanwhile (150 people linking
+    their accounts at once cost a few derivations, not 150). It rarely sends anything: the
+    job sends each moment when it comes. What it may send is a moment that became due
+    meanwhile or became useful through this update (a member who links their account
+    after a reminder moment).
     """
     if not isinstance(update, Update):
         return
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or _settles_only(update):
         return
-    try:
-        async with context.db() as session:
-            ids = await reminders.touched_by(session, user.id, chat.id)
-        if ids:
-            await run(context.app, ids)
-    except Exception:  # the update itself succeeded: never answer it with an error
-        log.exception("reminders not re-derived after update %s", update.update_id)
+    request(context.app, user.id, chat.id)
+
+
+def request(application: StmApplication, user_id: int, chat_id: int) -> None:
+    """Note that an update of ``user_id`` in ``chat_id`` may have changed reminders."""
+    state = _state(application)
+    state.touched.add((user_id, chat_id))
+    if state.worker is None or state.worker.done():
+        state.worker = application.background.spawn(
+            _rederive(application, state), name="reminders-after-updates"
+        )
+
+
+async def _rederive(application: StmApplication, state: _State) -> None:
+    while state.touched:
+        touched, state.touched = state.touched, set()
+        try:
+            ids: set[int] = set()
+            async with application.db() as session:
+                for user_id, chat_id in touched:
+                    ids.update(await reminders.touched_by(session, user_id, chat_id))
+            if ids:
+                await run(application, ids)
+        except Exception:  # the updates themselves succeeded; the hourly sweep recovers
+            log.exception("reminders not re-derived after %d update(s)", len(touched))
 
 
 #: Presses that can only settle something pending (a ballot, a cancellation answer, a

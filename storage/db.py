@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,43 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-Database = async_sessionmaker[AsyncSession]
+
+class Database(async_sessionmaker[AsyncSession]):
+    """The session factory; on SQLite, ``begin()`` units of work run one at a time.
+
+    Updates are handled concurrently (``bot.updates``). SQLite has a single writer anyway,
+    but a unit of work that reads, then writes (cast a ballot after reading the vote) could
+    interleave with another one between its read and its write and decide on stale data;
+    with Python's sqlite3 the read runs outside the write transaction. One asyncio lock
+    per database makes every ``async with db.begin()`` block atomic within this process,
+    which is the only writer SQLite deployments have (several processes need PostgreSQL,
+    where services lock the rows they change with ``SELECT … FOR UPDATE``). Read-only
+    sessions (``async with db() as session``) never wait for it: WAL lets them read while
+    a write is under way. A ``begin()`` block must not open another ``begin()`` block.
+    """
+
+    def __init__(self, *args: Any, serialize_writes: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.serialize_writes = serialize_writes
+        self._write_lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+
+    def _lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._write_lock is None or self._lock_loop is not loop:  # a new loop: new lock
+            self._write_lock = asyncio.Lock()
+            self._lock_loop = loop
+        return self._write_lock
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
+        """One unit of work: committed on exit, rolled back on any exception."""
+        if not self.serialize_writes:
+            async with super().begin() as session:
+                yield session
+            return
+        async with self._lock(), super().begin() as session:
+            yield session
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -47,7 +86,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def make_sessionmaker(engine: AsyncEngine) -> Database:
     """Sessions that keep loaded values after commit, so views can be built after it."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return Database(
+        engine, expire_on_commit=False, serialize_writes=engine.dialect.name == "sqlite"
+    )
 
 
 def engine_of(db: Database) -> AsyncEngine:

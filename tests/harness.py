@@ -63,9 +63,17 @@ class Harness:
         """
         for _ in range(int(timeout / 0.005)):
             if key in self.processed:
-                return
+                break
             await asyncio.sleep(0.005)
-        raise AssertionError(f"update {key} was not processed within {timeout} s")
+        else:
+            raise AssertionError(f"update {key} was not processed within {timeout} s")
+        # Handlers return before their notices to other chats are out (bot/outbox.py):
+        # a step is over once the background work it started is done too.
+        try:
+            await asyncio.wait_for(self.app.quiet(), timeout)
+        except TimeoutError:
+            message = f"background work of update {key} not done in {timeout} s"
+            raise AssertionError(message) from None
 
     async def send(self, user_id: int, text: str, *, chat_id: int | None = None) -> Call:
         """A user writes ``text``; returns the bot's first answer in that chat."""
@@ -140,6 +148,8 @@ async def start_harness(
     finally:
         await app.updater.stop()
         await app.stop()
+        if app.post_stop is not None:
+            await app.post_stop(app)
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
         await app.shutdown()

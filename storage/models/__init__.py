@@ -16,7 +16,7 @@ from storage.models.menu import PublishedMenu
 from storage.models.reminder import Reminder
 from storage.models.roster import Invitation, Member
 from storage.models.secretariat import Seat, Secretariat
-from storage.models.vote import Ballot, Vote
+from storage.models.vote import Ballot, SeatBallot, Vote
 
 __all__ = [
     "AttendanceAnswer",
@@ -36,6 +36,7 @@ __all__ = [
     "PublishedMenu",
     "Reminder",
     "Seat",
+    "SeatBallot",
     "Secretariat",
     "Vote",
 ]

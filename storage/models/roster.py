@@ -41,6 +41,8 @@ class Member(Base):
     full_name: Mapped[str | None] = mapped_column(String(120))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the facilitator was told of the linking (grouped: bot/linking.py); NULL = owed.
+    link_noticed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

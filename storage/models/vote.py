@@ -1,8 +1,11 @@
 """Votes and ballots (R2, R3, R10, R12, R13).
 
 Ballots are appended, never updated: a changed ballot adds a row, and R3's "only the last
-counts" is computed by ``domain.ballots``. When a vote closes, the seats entitled to vote
-and the result are frozen on the vote row, so later roster changes never rewrite history.
+counts" is computed by ``domain.ballots``. Each press also updates the vote's running
+tally: the seat's latest ballot per role (``vote_seat_ballots``) and the counts on the vote
+row, so a press never re-reads the vote's earlier ballots (issue 10). When a vote closes,
+the seats entitled to vote and the result are frozen on the vote row, so later roster
+changes never rewrite history.
 """
 
 from __future__ import annotations
@@ -42,6 +45,13 @@ class Vote(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     group_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     group_message_id: Mapped[int | None] = mapped_column(Integer)
+    # The running tally of counted ballots (domain.ballots.with_ballot), one per seat.
+    a_favor: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    en_contra: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    abstencion: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    voted_seats: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the last entitled seat voted: set once, so "every seat voted" fires once.
+    complete_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Ballot(Base):
@@ -54,5 +64,18 @@ class Ballot(Base):
     seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     role: Mapped[str] = mapped_column(String(16))
+    choice: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SeatBallot(Base):
+    """A seat's latest ballot in one role (R3): at most a titular's and a substitute's."""
+
+    __tablename__ = "vote_seat_ballots"
+
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id"), primary_key=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     choice: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UTCDateTime())

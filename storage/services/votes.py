@@ -9,18 +9,26 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import ballots as ballot_rules
-from domain.ballots import Cast, VoteKind
+from domain.ballots import VoteKind
 from domain.convocation import session_start
-from domain.errors import BallotAlreadyCast, NotYourButton, PastDate, StaleButton
-from domain.outcomes import Choice, Tally, decide, tally
+from domain.errors import PastDate, StaleButton
+from domain.outcomes import Tally, decide
 from domain.roles import Role, Target
-from storage.models import Ballot, Meeting, Member, Presence, Seat, Secretariat, Vote
-from storage.services import access, audit
+from storage.models import (
+    Meeting,
+    Member,
+    Presence,
+    Seat,
+    Secretariat,
+    Vote,
+)
+from storage.services import audit
+from storage.services.ballots import seat_ballots
 from storage.services.meetings import local_stamp
 
 
 @dataclass(frozen=True)
-class SeatBallot:
+class SeatLine:
     """One seat in a vote: the counted ballot and who cast it, if any."""
 
     seat_id: int
@@ -42,7 +50,7 @@ class VoteView:
     deadline: str | None
     tally: Tally
     outcome: str | None
-    seats: list[SeatBallot]
+    seats: list[SeatLine]
     secretariat_name: str
 
     @property
@@ -61,6 +69,7 @@ class Voter:
 
 
 async def _view(session: AsyncSession, vote: Vote) -> VoteView:
+    """From the running tally (R3, R13): no ballot history is read."""
     secretariat = await session.get_one(Secretariat, vote.secretariat_id)
     seats = {
         s.id: s
@@ -68,16 +77,7 @@ async def _view(session: AsyncSession, vote: Vote) -> VoteView:
             select(Seat).where(Seat.secretariat_id == vote.secretariat_id)
         )
     }
-    rows = list(
-        await session.scalars(select(Ballot).where(Ballot.vote_id == vote.id).order_by(Ballot.id))
-    )
-    counted = ballot_rules.counted(
-        [Cast(b.seat_id, b.role, b.member_id, Choice(b.choice), b.at) for b in rows],
-        kind=VoteKind(vote.kind),
-        eligible_seats=set(vote.eligible_seats),
-        titular_present=set(vote.titular_present) if vote.kind == VoteKind.SESION else None,
-        closes_at=vote.deadline,  # a ballot at or after the deadline never counts (R3)
-    )
+    kept = await seat_ballots(session, vote.id)
     names = {
         m.id: m.full_name or ""
         for m in await session.scalars(
@@ -86,9 +86,9 @@ async def _view(session: AsyncSession, vote: Vote) -> VoteView:
     }
     lines = []
     for seat_id in sorted(vote.eligible_seats, key=lambda i: seats[i].position):
-        cast = counted.get(seat_id)
+        cast = kept[seat_id].counted if seat_id in kept else None
         lines.append(
-            SeatBallot(
+            SeatLine(
                 seat_id,
                 seats[seat_id].name,
                 cast.choice.label if cast else None,
@@ -97,7 +97,7 @@ async def _view(session: AsyncSession, vote: Vote) -> VoteView:
             )
         )
     deadline = local_stamp(vote.deadline, secretariat.time_zone) if vote.deadline else None
-    counts = tally(c.choice for c in counted.values())
+    counts = Tally(vote.a_favor, vote.en_contra, vote.abstencion)
     return VoteView(
         vote.id,
         vote.text,
@@ -160,6 +160,10 @@ async def open_vote(
         created_at=now,
         created_by=target.membership.member_id,
         group_chat_id=secretariat.group_chat_id,
+        a_favor=0,
+        en_contra=0,
+        abstencion=0,
+        voted_seats=0,
     )
     if meeting is not None:
         presences = list(
@@ -247,66 +251,6 @@ async def set_deadline(
         deadline=deadline.isoformat(),
     )
     return await _opened(session, vote)
-
-
-@dataclass(frozen=True)
-class Casted:
-    """A ballot stored; whether every eligible seat has now voted."""
-
-    vote: VoteView
-    label: str
-    everyone_voted: bool
-
-
-async def cast(
-    session: AsyncSession, *, now: datetime, vote_id: int, telegram_user_id: int, choice: str
-) -> Casted:
-    """Store a ballot, committed before it is acknowledged (R2, R3, R13)."""
-    vote = await session.get(Vote, vote_id)
-    if vote is None or vote.state != "abierta" or (vote.deadline and now >= vote.deadline):
-        raise StaleButton()
-    member = await access.member_of(session, vote.secretariat_id, telegram_user_id)
-    titular_present = set(vote.titular_present) if vote.kind == VoteKind.SESION else None
-    if member is None or not ballot_rules.may_vote(
-        VoteKind(vote.kind),
-        member.role,
-        member.seat_id or 0,
-        set(vote.eligible_seats),
-        titular_present,
-    ):
-        raise NotYourButton()
-    value = Choice(choice)
-    latest = await session.scalar(
-        select(Ballot)
-        .where(Ballot.vote_id == vote.id, Ballot.member_id == member.id)
-        .order_by(Ballot.id.desc())
-        .limit(1)
-    )
-    if latest is not None and latest.choice == value.value:
-        raise BallotAlreadyCast(value.label)
-    assert member.seat_id is not None
-    session.add(
-        Ballot(
-            vote_id=vote.id,
-            seat_id=member.seat_id,
-            member_id=member.id,
-            role=member.role,
-            choice=value.value,
-            at=now,
-        )
-    )
-    await session.flush()
-    audit.record(
-        session,
-        now=now,
-        action="vote.ballot",
-        secretariat_id=vote.secretariat_id,
-        member_id=member.id,
-        vote_id=vote.id,
-        choice=value.value,
-    )
-    view = await _view(session, vote)
-    return Casted(view, value.label, everyone_voted=not view.pending)
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def people(fake: FakeBotAPI) -> FakeBotAPI:
 
 # =============================================================== throttling
 async def test_one_private_chat_is_spaced_and_keeps_its_order(people: FakeBotAPI) -> None:
-    async with running_bot(people, fast(private_interval=0.3)) as bot:
+    async with running_bot(people, fast(private_interval=0.3, private_burst=1)) as bot:
         await asyncio.gather(
             *(bot.send_message(ANA, f"parte {i}") for i in range(4)),
             bot.send_message(BETO, "otra persona"),
@@ -117,11 +117,31 @@ async def test_one_private_chat_is_spaced_and_keeps_its_order(people: FakeBotAPI
     assert sends(people, BETO)[0].index < to_ana[1].index
 
 
-async def test_default_spacing_per_private_chat_is_one_second(people: FakeBotAPI) -> None:
+async def test_a_private_chat_gets_a_short_burst_then_one_per_interval(
+    people: FakeBotAPI,
+) -> None:
+    # The fake models Telegram's tolerance the same way: three at once, then 1 per 0.3 s.
+    people.enforce_rate_limits(private=(1, 0.3), private_burst=3)
+    async with running_bot(people, fast(private_interval=0.3, private_burst=3)) as bot:
+        await asyncio.gather(*(bot.send_message(ANA, f"parte {i}") for i in range(6)))
+    to_ana = sends(people, ANA)
+    assert [c.params["text"] for c in to_ana] == [f"parte {i}" for i in range(6)]
+    assert all(c.ok for c in to_ana)
+    assert people.too_many_requests == 0
+    gaps = [b.at - a.at for a, b in pairwise(to_ana)]
+    assert max(gaps[:2]) < 0.3  # the burst leaves together
+    assert to_ana[3].at - to_ana[0].at >= 0.3  # the bucket refills one per interval
+    assert min(gaps[3:]) >= 0.3  # then one per interval (plus the margin)
+
+
+async def test_default_private_chat_bucket_is_three_then_one_per_second(
+    people: FakeBotAPI,
+) -> None:
     async with running_bot(people, DeliveryRateLimiter()) as bot:
-        await asyncio.gather(bot.send_message(ANA, "convocatoria"), bot.send_message(ANA, "ics"))
-    first, second = sends(people, ANA)
-    assert second.at - first.at >= 0.9
+        await asyncio.gather(*(bot.send_message(ANA, f"{i}") for i in range(4)))
+    first, _second, third, fourth = sends(people, ANA)
+    assert third.at - first.at < 0.9  # an answer's second and third message leave at once
+    assert fourth.at - first.at >= 0.9
 
 
 async def test_overall_limit_holds_across_chats(fake: FakeBotAPI) -> None:

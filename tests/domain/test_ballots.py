@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.ballots import Cast, VoteKind, counted, may_vote, pending_seats
+from domain.ballots import (
+    Cast,
+    SeatBallots,
+    VoteKind,
+    counted,
+    may_vote,
+    pending_seats,
+    with_ballot,
+)
 from domain.outcomes import Choice
 from domain.roles import Role
 
@@ -282,3 +290,49 @@ def test_non_eligible_seats_never_count(ballots: list[Cast], eligible: set[int])
     assert (
         not {b.seat_id for b in extra} & counted(ballots, kind=ELE, eligible_seats=eligible).keys()
     )
+
+
+def fold(
+    ballots: list[Cast], kind: VoteKind, eligible: set[int], titular_present: set[int] | None
+) -> dict[int, Cast]:
+    """What the service keeps: each authorized press folded into its seat, in storage order."""
+    seats: dict[int, SeatBallots] = {}
+    for ballot in ballots:
+        if may_vote(kind, ballot.voter_role, ballot.seat_id, eligible, titular_present):
+            seats[ballot.seat_id] = with_ballot(seats.get(ballot.seat_id, SeatBallots()), ballot)
+    return {seat: s.counted for seat, s in seats.items() if s.counted is not None}
+
+
+@given(ballot_lists, seat_sets, kinds_and_presence, st.lists(st.integers(0, 50), max_size=25))
+def test_incremental_tally_equals_recount(
+    raw: list[tuple[int, str, Choice]],
+    eligible: set[int],
+    kind_presence: tuple[VoteKind, set[int] | None],
+    minutes: list[int],
+) -> None:
+    """Issue 10: a press updates the seat's counted ballot without re-reading the others.
+
+    Timestamps may repeat and go backwards (clock steps): folding in storage order must
+    still give exactly what counting every stored ballot gives (R3, R13).
+    """
+    kind, titular_present = kind_presence
+    stamps = (minutes + [0] * len(raw))[: len(raw)]
+    ballots = build(raw, stamps)
+    assert fold(ballots, kind, eligible, titular_present) == counted(
+        ballots, kind=kind, eligible_seats=eligible, titular_present=titular_present
+    )
+
+
+def test_with_ballot_table() -> None:
+    sub = cast(1, "suplente", Choice.A_FAVOR, 1)
+    tit = cast(1, "titular", Choice.EN_CONTRA, 2)
+    later_sub = cast(1, "suplente", Choice.ABSTENCION, 3)
+    seat = with_ballot(SeatBallots(), sub)
+    assert seat.counted == sub
+    seat = with_ballot(seat, tit)
+    assert seat.counted == tit  # the titular's own ballot replaces the substitute's (R3)
+    seat = with_ballot(seat, later_sub)
+    assert seat.counted == tit
+    assert seat.suplente == later_sub
+    earlier = cast(1, "titular", Choice.A_FAVOR, 0)
+    assert with_ballot(seat, earlier) == seat  # an older stamp never replaces a newer one

@@ -22,6 +22,7 @@ FACILITATOR_ONLY = {
     "vincular",
     "asiento",
     "alta",
+    "importar",
     "invitar",
     "baja",
     "ajustar",

@@ -23,6 +23,7 @@ CONTRACT: dict[str, tuple[str, set[str], str]] = {
     "vincular": ("", {"facilitador"}, "group"),
     "asiento": ("clave{n} Sector {n}", {"facilitador"}, "private"),
     "alta": ("observador Persona {n}", {"facilitador"}, "private"),
+    "importar": ("", {"facilitador"}, "private"),
     "invitar": ("99", {"facilitador"}, "private"),
     "baja": ("99", {"facilitador"}, "private"),
     "integrantes": ("", MEMBERS, "any"),

@@ -17,7 +17,7 @@ from domain.roles import Membership, Role, Target
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Reminder, Vote
-from storage.services import invitations, roster, secretariats
+from storage.services import invitations, linking, roster, secretariats
 from tests.fakebot import FakeBotAPI
 from tests.harness import TOKEN
 
@@ -68,6 +68,8 @@ async def _seed(url: str) -> None:
             await invitations.redeem(
                 session, token=invited.token, telegram_user_id=uid, profile_name="", now=now
             )
+        # Seeded behind the bot's back: as if the facilitator had been told already.
+        await linking.claim(session, secretariat_id=created.secretariat_id, now=now)
     await engine.dispose()
 
 

@@ -7,7 +7,9 @@ import hashlib
 from sqlalchemy import select
 
 from storage.models import Invitation
+from tests.clock import FakeClock
 from tests.e2e.queries import audit_actions, member, snapshot
+from tests.fakebot import FakeBotAPI
 from tests.harness import (
     ADMIN_ID,
     GROUP_ID,
@@ -16,6 +18,7 @@ from tests.harness import (
     bind,
     create_secretariat,
     setup_zamora,
+    start_harness,
     token_in,
 )
 
@@ -38,15 +41,57 @@ async def test_zamora_is_created_invited_bound_and_linked(harness: Harness) -> N
     ]
 
 
-async def test_facilitator_is_told_when_someone_binds(harness: Harness) -> None:
-    z = await setup_zamora(harness, link_group=False)
-    notices = [
-        c.text
-        for c in harness.fake.sent_to(z.facilitator)
-        if "vinculó su cuenta" in (c.text or "")
+def linking_notices(harness: Harness, chat_id: int) -> list[str]:
+    return [
+        c.text or ""
+        for c in harness.fake.sent_to(chat_id)
+        if "vinculó su cuenta" in (c.text or "") or "vincularon su cuenta" in (c.text or "")
     ]
-    assert len(notices) == 5
+
+
+async def test_facilitator_is_told_at_once_then_grouped_per_minute(harness: Harness) -> None:
+    """commands.md "Roster in bulk": linkings within a minute give one message."""
+    z = await setup_zamora(harness, link_group=False)
+    notices = linking_notices(harness, z.facilitator)
+    # The first linking after a quiet minute is told at once...
+    assert len(notices) == 1
     assert "Felipe Armando Umaña Melo (#2, titular, Gobierno municipal)" in notices[0]
+    # ...the four that followed within the minute wait for it to end, as one message.
+    (job,) = harness.app.job_queue.get_jobs_by_name("link-notices:1")
+    harness.clock.advance(minutes=1)
+    job.schedule_removal()  # as the job queue does once a run_once job fired
+    await job.run(harness.app)
+    await harness.app.quiet()
+    notices = linking_notices(harness, z.facilitator)
+    assert len(notices) == 2
+    assert "4 personas vincularon su cuenta al STM de Zamora" in notices[1]
+    for seat in ("garante", "sociedad_civil", "academia", "ciudadania"):
+        _uid, first, last = TITULARS[seat]
+        assert f"{first} {last}" in notices[1]
+    assert "Umaña" not in notices[1]  # nobody is named twice
+    # After a quiet minute the next linking is told at once again.
+    harness.clock.advance(minutes=2)
+    harness.fake.add_user(2201, "Rosa", "Méndez")
+    token = token_in(await harness.say(z.facilitator, "/alta observador Rosa Méndez"))
+    await bind(harness, 2201, token)
+    notices = linking_notices(harness, z.facilitator)
+    assert len(notices) == 3
+    assert "Rosa Méndez (#7, observador(a))" in notices[2]
+
+
+async def test_linking_notices_owed_at_a_restart_are_sent_at_start_up(
+    fake: FakeBotAPI, database_url: str, clock: FakeClock
+) -> None:
+    async with start_harness(fake, database_url, clock, admins={ADMIN_ID}) as h:
+        z = await setup_zamora(h, link_group=False)
+        assert len(linking_notices(h, z.facilitator)) == 1
+    # Stopped before the minute ended: the four still owed go out when it starts again.
+    clock.advance(minutes=5)
+    async with start_harness(fake, database_url, clock, admins={ADMIN_ID}) as h:
+        await h.app.quiet()
+        notices = linking_notices(h, z.facilitator)
+        assert len(notices) == 2
+        assert "4 personas vincularon" in notices[1]
 
 
 async def test_menus_per_scope(harness: Harness) -> None:

@@ -59,6 +59,7 @@ async def test_a_member_who_blocked_the_bot_does_not_stop_anything(harness: Harn
     token = token_in(await harness.say(z.facilitator, "/alta observador Ana"))
     harness.fake.add_user(3005, "Ana")
     harness.fake.block(z.facilitator)
+    harness.clock.advance(minutes=2)  # a quiet minute: the linking notice goes out at once
     since = harness.fake.mark()
     assert "Listo" in await bind(harness, 3005, token)
     refused = await harness.fake.wait_for("sendMessage", since=since, chat_id=z.facilitator)

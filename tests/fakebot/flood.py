@@ -90,12 +90,32 @@ def _chat_key(value: Any) -> int | str | None:
     return text.lower()
 
 
+class _Bucket:
+    """A private chat's token bucket: ``capacity`` at once, then ``rate`` per second."""
+
+    def __init__(self, capacity: int, rate: float) -> None:
+        self.capacity = capacity
+        self.rate = rate
+        self.tokens = float(capacity)
+        self.at: float | None = None
+
+    def wait(self, now: float) -> float:
+        """Seconds until one token is there (0 if there is one now)."""
+        if self.at is not None:
+            self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+
 class FloodControl:
     """The fake's :class:`~tests.fakebot.server.RateLimitPolicy`: Telegram's limits.
 
     Args:
         overall: limit over all chats together (Telegram: ~30 per second).
         private: limit per private chat, positive chat ids (Telegram: ~1 per second).
+        private_burst: with more than 1, a private chat is a token bucket instead of a
+            sliding window: this many messages at once, then ``private.count`` per
+            ``private.period`` (Telegram tolerates short bursts in one chat).
         group: limit per group, supergroup or channel, negative ids or ``@username``
             (Telegram: 20 per minute).
         methods: the limited Bot API methods (default :data:`LIMITED_METHODS`).
@@ -108,9 +128,14 @@ class FloodControl:
         private: Limit = Limit(1, 1.0),
         group: Limit = Limit(20, 60.0),
         methods: Collection[str] = LIMITED_METHODS,
+        private_burst: int = 1,
     ) -> None:
+        if private_burst < 1:
+            raise ValueError("private_burst must be at least 1")
         self.overall = overall
         self.private = private
+        self.private_burst = private_burst
+        self._buckets: dict[int, _Bucket] = {}
         self.group = group
         self.methods = frozenset(methods)
         #: Calls let through / refused with 429 (only limited methods are counted).
@@ -125,10 +150,16 @@ class FloodControl:
             return None
         windows: list[tuple[deque[float], Limit]] = [(self._overall, self.overall)]
         chat = _chat_key(params.get("chat_id"))
-        if chat is not None:
-            limit = self.private if isinstance(chat, int) and chat > 0 else self.group
+        bucket = None
+        private = isinstance(chat, int) and chat > 0
+        if private and self.private_burst > 1:
+            assert isinstance(chat, int)
+            rate = self.private.count / self.private.period
+            bucket = self._buckets.setdefault(chat, _Bucket(self.private_burst, rate))
+        elif chat is not None:
+            limit = self.private if private else self.group
             windows.append((self._chats.setdefault(chat, deque()), limit))
-        wait = 0.0
+        wait = bucket.wait(now) if bucket is not None else 0.0
         for events, limit in windows:
             while events and events[0] <= now - limit.period:
                 events.popleft()
@@ -140,5 +171,7 @@ class FloodControl:
             return max(1, math.ceil(wait))
         for events, _limit in windows:
             events.append(now)
+        if bucket is not None:
+            bucket.tokens -= 1
         self.accepted += 1
         return None

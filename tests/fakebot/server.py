@@ -45,7 +45,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .flood import FloodControl, Limit
+from .flood import LIMITED_METHODS, FloodControl, Limit
 from .methods import METHODS, MethodSpec, canonical_method, decode_params
 from .models import (
     ApiError,
@@ -234,6 +234,8 @@ class FakeBotAPI:
         self._pollers: set[_Poller] = set()
         self._stopping = False
         self._port: int | None = None
+        self._held: set[Any] = set()
+        self._listeners: list[Callable[[Call], None]] = []
         self.app = Starlette(
             routes=[
                 Route("/bot{token}/{method}", self._api, methods=["GET", "POST"]),
@@ -381,6 +383,7 @@ class FakeBotAPI:
         overall: tuple[int, float] = (30, 1.0),
         private: tuple[int, float] = (1, 1.0),
         group: tuple[int, float] = (20, 60.0),
+        private_burst: int = 1,
     ) -> FloodControl:
         """Answer ``429 Too Many Requests: retry after N`` beyond Telegram's limits.
 
@@ -391,7 +394,10 @@ class FakeBotAPI:
         flood control off again. Returns the policy (its ``accepted``/``rejected`` counts).
         """
         policy = FloodControl(
-            overall=Limit(*overall), private=Limit(*private), group=Limit(*group)
+            overall=Limit(*overall),
+            private=Limit(*private),
+            group=Limit(*group),
+            private_burst=private_burst,
         )
         with self.state.lock:
             self.rate_limiter = policy
@@ -420,18 +426,37 @@ class FakeBotAPI:
             body = error.payload()
             status = error.error_code
         with self.state.lock:
-            self.state.calls.append(
-                Call(
-                    index=len(self.state.calls),
-                    method=method,
-                    params=dict(params),
-                    ok=error is None,
-                    status=status,
-                    response=body,
-                    at=self.monotonic(),
-                )
+            call = Call(
+                index=len(self.state.calls),
+                method=method,
+                params=dict(params),
+                ok=error is None,
+                status=status,
+                response=body,
+                at=self.monotonic(),
             )
+            self.state.calls.append(call)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(call)
         return JSONResponse(body, status_code=status)
+
+    def listen(self, listener: Callable[[Call], None]) -> Callable[[], None]:
+        """Call ``listener(call)`` for every call recorded from now on; returns the undo.
+
+        It runs in the server's thread as each call is recorded: benchmarks use it with
+        ``loop.call_soon_threadsafe`` to learn of an answer the moment it arrives, instead
+        of polling ``calls``.
+        """
+        with self.state.lock:
+            self._listeners.append(listener)
+
+        def stop() -> None:
+            with self.state.lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return stop
 
     async def _not_found(self, request: Request) -> Response:
         return JSONResponse(
@@ -473,6 +498,7 @@ class FakeBotAPI:
         except ApiError as err:
             return self._record(method, {**raw, **files}, error=err)
         try:
+            await self._wait_while_held(method, params)
             self._before_call(method, params)
             if method == "getUpdates":
                 return await self._long_poll(request, spec, params)
@@ -493,6 +519,32 @@ class FakeBotAPI:
                 error=ApiError(500, f"Internal Server Error: fake server bug: {text}"),
             )
         return self._record(method, params, result=result)
+
+    async def _wait_while_held(self, method: str, params: Mapping[str, Any]) -> None:
+        """A held chat's messages wait here (see :meth:`hold`)."""
+        if method not in LIMITED_METHODS:
+            return
+        chat = _norm(params.get("chat_id"))
+        while True:
+            with self.state.lock:
+                if chat not in self._held:
+                    return
+            await asyncio.sleep(0.005)
+
+    def hold(self, chat_id: int) -> None:
+        """Make every message to ``chat_id`` hang until :meth:`release` (a chat that is slow).
+
+        Telegram can be slow for one chat (a 429's ``retry_after``, a group's per-minute
+        window): tests hold a chat to prove no other chat's answer waits for it, without
+        measuring time. Held calls are not recorded until they go through.
+        """
+        with self.state.lock:
+            self._held.add(_norm(chat_id))
+
+    def release(self, chat_id: int) -> None:
+        """Let a held chat's messages through, in the order they arrived."""
+        with self.state.lock:
+            self._held.discard(_norm(chat_id))
 
     def _before_call(self, method: str, params: Mapping[str, Any]) -> None:
         """Injected failures first, then the optional flood control."""
