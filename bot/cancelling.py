@@ -11,6 +11,7 @@ from datetime import datetime
 from telegram.ext import Application
 
 from bot import buttons
+from bot.background import BACKGROUND
 from bot.context import StmApplication, StmContext
 from domain.cancellation import CancellationState
 from storage.services import cancellations
@@ -63,6 +64,7 @@ def schedule_lapse(
 
 
 async def _lapse_job(context: StmContext) -> None:
+    BACKGROUND.set(True)  # jobs yield to updates' replies (bot/background.py)
     assert context.job is not None
     request_id = context.job.data
     assert isinstance(request_id, int)

@@ -13,10 +13,13 @@ and racing flushes never name anyone twice. The linking update never waits for i
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from weakref import WeakKeyDictionary
 
 from telegram.ext import Application
 
+from bot.background import BACKGROUND
 from bot.context import StmApplication, StmContext
 from storage.services import linking
 
@@ -36,7 +39,18 @@ def linked(app: StmApplication, secretariat_id: int) -> None:
     app.background.spawn(_decide(app, secretariat_id), name=f"link-notice:{secretariat_id}")
 
 
+#: One decision at a time per secretariat: 150 linkings at once must not all find "no
+#: notice planned, none sent lately" before the first one has flushed.
+_LOCKS: WeakKeyDictionary[Application, dict[int, asyncio.Lock]] = WeakKeyDictionary()  # type: ignore[type-arg]
+
+
 async def _decide(app: StmApplication, secretariat_id: int) -> None:
+    lock = _LOCKS.setdefault(app, {}).setdefault(secretariat_id, asyncio.Lock())
+    async with lock:
+        await _decide_locked(app, secretariat_id)
+
+
+async def _decide_locked(app: StmApplication, secretariat_id: int) -> None:
     queue = app.job_queue
     assert queue is not None
     now = app.clock()
@@ -61,6 +75,7 @@ async def _decide(app: StmApplication, secretariat_id: int) -> None:
 
 
 async def _flush_job(context: StmContext) -> None:
+    BACKGROUND.set(True)  # jobs yield to updates' replies (bot/background.py)
     assert context.job is not None
     secretariat_id, _due = context.job.data
     assert isinstance(secretariat_id, int)

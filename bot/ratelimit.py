@@ -44,6 +44,8 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
+from bot.background import BACKGROUND
+
 __all__ = ["MESSAGE_ENDPOINTS", "DeliveryRateLimiter", "LimiterStats"]
 
 log = logging.getLogger(__name__)
@@ -116,31 +118,53 @@ class LimiterStats:
 
 
 class _Window:
-    """At most ``limit`` starts in any ``period`` seconds (a sliding log), ``gap`` apart."""
+    """At most ``limit`` requests in any ``period`` seconds (a sliding log), ``gap`` apart.
+
+    A request occupies the window from its start until ``period`` after its *answer*:
+    Telegram counts it when it arrives, somewhere between the two, and a request that
+    travelled slowly (a multipart upload, a busy event loop between the start and the
+    send) must not let the next ones arrive closer together than the limit allows. So
+    no jitter between our clock and Telegram's can produce a 429 (bench/fanout.py saw
+    one per fan-out when the log held start times); the price is one round trip per
+    window, ~1 % here.
+    """
 
     def __init__(self, limit: int, period: float, gap: float = 0.0) -> None:
         self.limit = limit
         self.period = period
         self.gap = gap
-        self.starts: deque[float] = deque()
+        self.answered: deque[float] = deque()  # answer times, in order
+        self.in_flight = 0
         self.last = -math.inf
 
     def ready_at(self, now: float, cost: int) -> float:
-        """The earliest time ``cost`` more starts fit (``now`` if they fit already)."""
-        while self.starts and self.starts[0] <= now - self.period:
-            self.starts.popleft()
+        """The earliest time ``cost`` more requests fit (``now`` if they fit already).
+
+        With the window full of requests still in flight, the answer is a short poll
+        (``gap``, at least 10 ms) rather than a time: their answers will decide it.
+        """
+        while self.answered and self.answered[0] <= now - self.period:
+            self.answered.popleft()
         ready = max(now, self.last + self.gap)
-        excess = len(self.starts) + min(cost, self.limit) - self.limit
-        if excess > 0:
-            ready = max(ready, self.starts[excess - 1] + self.period)
+        excess = len(self.answered) + self.in_flight + min(cost, self.limit) - self.limit
+        if excess > len(self.answered):
+            ready = max(ready, now + max(self.gap, 0.01))
+        elif excess > 0:
+            ready = max(ready, self.answered[excess - 1] + self.period)
         return ready
 
     def take(self, now: float, cost: int) -> None:
-        self.starts.extend([now] * cost)
+        self.in_flight += cost
         self.last = now
 
+    def answer(self, now: float, cost: int) -> None:
+        """The request that took ``cost`` is answered (or failed): it counts from ``now``."""
+        self.in_flight -= cost
+        self.answered.extend([now] * cost)
+
     def idle(self, now: float) -> bool:
-        return not self.starts or self.starts[-1] <= now - self.period
+        recent = self.answered and self.answered[-1] > now - self.period
+        return self.in_flight == 0 and not recent
 
 
 class _Bucket:
@@ -392,8 +416,11 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
                 if chat.bucket is not None:
                     chat.bucket.take(start, cost)
                 try:
-                    return await callback(*args, **kwargs)
+                    result = await callback(*args, **kwargs)
+                    self._answered(chat, cost)
+                    return result
                 except RetryAfter as exc:
+                    self._answered(chat, cost)
                     self._count(too_many_requests=1)
                     wait = _retry_seconds(exc) + self._margin
                     if attempt >= max_retries:
@@ -404,8 +431,9 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
                     self._note_429(key, now, wait)
                     log.info("%s: 429, retrying in %.1f s", endpoint, wait)
                     log.debug("%s to chat %s: 429, retry after %.1f s", endpoint, key, wait)
-                except NetworkError as exc:
-                    if not self._transient(exc):
+                except BaseException as exc:
+                    self._answered(chat, cost)
+                    if not isinstance(exc, NetworkError) or not self._transient(exc):
                         raise
                     self._count(transient_errors=1)
                     if attempt >= max_retries:
@@ -418,6 +446,12 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
                 finally:
                     chat.postpone(loop.time() + chat.interval * cost)
                 attempt += 1
+
+    def _answered(self, chat: _Chat, cost: int) -> None:
+        now = asyncio.get_running_loop().time()
+        self._overall.answer(now, cost)
+        if chat.window is not None:
+            chat.window.answer(now, cost)
 
     def _count(self, **increments: int) -> None:
         current = self._stats
@@ -467,8 +501,22 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
             await asyncio.sleep(ready - now)
 
     async def _take_overall(self, cost: int) -> float:
-        """Wait for room in the shared bucket (first come, first served); return the time."""
+        """Wait for room in the shared bucket; return the time.
+
+        Background sends (``bot.background.BACKGROUND``: fan-outs, notices, reminders)
+        queue first come, first served. An update's own reply does not queue behind them:
+        it takes the next free slot, so the bot-wide limit never makes one person wait
+        for messages addressed to others.
+        """
         loop = asyncio.get_running_loop()
+        if not BACKGROUND.get():
+            while True:
+                now = loop.time()
+                ready = max(self._overall.ready_at(now, cost), self._paused_until)
+                if ready <= now:
+                    self._overall.take(now, cost)
+                    return now
+                await asyncio.sleep(ready - now)
         async with self._overall_lock:
             while True:
                 now = loop.time()

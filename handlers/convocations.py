@@ -105,10 +105,12 @@ async def convocatoria_boton(update: Update, context: StmContext) -> None:
             reply_markup=buttons.convocation_preview(meeting_id, non_business=True)
         )
         return
-    deliver(context, outcome)  # committed as sent: the fan-out is under way before any reply
-    await query.answer("Enviando la convocatoria…")
-    with contextlib.suppress(TelegramError):  # cosmetic: the convocation is on its way
-        await query.edit_message_reply_markup(reply_markup=None)
+    try:  # the facilitator's own chat first: the press and the preview...
+        await query.answer("Enviando la convocatoria…")
+        with contextlib.suppress(TelegramError):  # cosmetic: the convocation is on its way
+            await query.edit_message_reply_markup(reply_markup=None)
+    finally:  # ...and whatever those calls do, what was committed as sent is sent
+        deliver(context, outcome)
 
 
 def deliver(context: StmContext, convened: convocations.Convened) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.background import BACKGROUND
 from bot.context import StmContext
 from bot.proposals import propose_customary_days
 from scheduler import planner
@@ -9,14 +10,17 @@ from scheduler import planner
 
 async def proponer_dias_acostumbrados(context: StmContext) -> None:
     """Twice a day: propose the customary non-working days now due (R8)."""
+    BACKGROUND.set(True)  # jobs yield to updates' replies (bot/background.py)
     await propose_customary_days(context)
 
 
 async def enviar_recordatorios(context: StmContext) -> None:
     """At the next reminder moment: send what is due, re-arm for the one after (R22, R23)."""
+    BACKGROUND.set(True)
     await planner.tick(context.app)
 
 
 async def revisar_recordatorios(context: StmContext) -> None:
     """Hourly: re-derive every secretariat, in case a change reached no hook (R23)."""
+    BACKGROUND.set(True)
     await planner.run(context.app, None)

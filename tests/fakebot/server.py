@@ -192,7 +192,8 @@ class FakeBotAPI:
             ignores them silently, which hides typos).
         clock: wall-clock source for message dates (seconds since the epoch).
         rate_limits: enforce Telegram's flood limits from the start (and after every
-            ``reset``); same as calling :meth:`enforce_rate_limits` with its defaults.
+            ``reset``); same as :meth:`enforce_rate_limits` with ``private_burst=3``
+            (Telegram tolerates a short burst in one chat, then about one per second).
         monotonic: the clock of ``Call.at`` and of flood control (seconds, only differences
             matter); inject one to make flood-control tests independent of real time.
     """
@@ -222,7 +223,9 @@ class FakeBotAPI:
         self.monotonic = monotonic
         self._rate_limits_by_default = rate_limits
         #: Optional flood control (see :class:`RateLimitPolicy`); ``None`` = unlimited.
-        self.rate_limiter: RateLimitPolicy | None = FloodControl() if rate_limits else None
+        self.rate_limiter: RateLimitPolicy | None = (
+            FloodControl(private_burst=3) if rate_limits else None
+        )
         self._too_many_requests = 0
         #: ``file_path`` of every download served, in order.
         self.downloads: list[str] = []
@@ -348,7 +351,7 @@ class FakeBotAPI:
             )
         self.downloads.clear()
         self.abandoned_polls = 0
-        self.rate_limiter = FloodControl() if self._rate_limits_by_default else None
+        self.rate_limiter = FloodControl(private_burst=3) if self._rate_limits_by_default else None
         self._too_many_requests = 0
 
     def __enter__(self) -> FakeBotAPI:
