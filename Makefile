@@ -26,9 +26,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-## bench: the convocation fan-out against the fake Bot API with Telegram's limits
+## bench: every benchmark, against the fake Bot API enforcing Telegram's limits
 bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/votes.py
+	$(BIN)/python bench/onboarding.py
+	$(BIN)/python bench/followups.py
 	$(BIN)/python bench/scheduler.py
 
 clean:

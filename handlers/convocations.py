@@ -132,7 +132,7 @@ def deliver(context: StmContext, convened: convocations.Convened) -> None:
         agenda=meeting.agenda,
         stamp=context.now(),
     )
-    reachable = [r for r in convened.recipients if r.chat_id is not None]
+    reachable = _reachable(convened)
 
     def job(recipient: convocations.Recipient) -> delivery.Send:
         chat_id = recipient.chat_id
@@ -171,6 +171,13 @@ def deliver(context: StmContext, convened: convocations.Convened) -> None:
     context.outbox.after(_record_and_report(context, convened, sent), name="convocation")
 
 
+def _reachable(convened: convocations.Convened) -> list[convocations.Recipient]:
+    """Linked recipients, the facilitator who pressed ``Enviar`` first: their own copy is
+    the answer to their press, the rest of the fan-out follows at 30 messages/s."""
+    linked = [r for r in convened.recipients if r.chat_id is not None]
+    return sorted(linked, key=lambda r: r.chat_id != convened.facilitator_chat_id)
+
+
 async def _record_and_report(
     context: StmContext,
     convened: convocations.Convened,
@@ -179,7 +186,7 @@ async def _record_and_report(
     """Every attempt stored as evidence, then the facilitator's report (names who failed)."""
     meeting = convened.meeting
     outcomes = await sent
-    reachable = [r for r in convened.recipients if r.chat_id is not None]
+    reachable = _reachable(convened)
     attempts = [
         convocations.Attempt(r.member_id, o.chat_id, o.ok, o.message_ids, o.failure, o.at)
         for r, o in zip(reachable, outcomes, strict=False)

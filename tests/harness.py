@@ -111,6 +111,7 @@ async def start_harness(
     *,
     admins: set[int],
     ttl_days: int = 7,
+    rate_limiter: DeliveryRateLimiter | None = None,
 ) -> AsyncIterator[Harness]:
     """Run the bot against ``fake`` until the block ends, like ``run_polling`` does."""
     settings = Settings(
@@ -123,7 +124,7 @@ async def start_harness(
     db = make_sessionmaker(make_engine(database_url))
     # The production limiter, spaced for a test's pace (bench/fanout.py and
     # tests/bot/test_ratelimit.py hold it to Telegram's real limits).
-    limiter = DeliveryRateLimiter(
+    limiter = rate_limiter or DeliveryRateLimiter(
         overall_rate=1000,
         private_interval=0.0,
         group_rate=1000,
