@@ -40,19 +40,12 @@ facilitator's copy, ``rsvp_ok``, the cover request) is <= 300 ms and the p50 dif
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import logging
-import math
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 # Run as a script, this file's directory comes first on sys.path, where bench/scheduler.py
@@ -61,25 +54,14 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 sys.path.insert(0, str(ROOT))
 
 from telegram import Update  # noqa: E402
-from telegram.ext import Application, ApplicationBuilder, CommandHandler  # noqa: E402
+from telegram.ext import CommandHandler  # noqa: E402
 
-from bot.app import ALLOWED_UPDATES, build_application  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from domain.roles import Membership, Role, Target  # noqa: E402
-from storage.db import make_engine, make_sessionmaker  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.services import invitations, linking, roster, secretariats  # noqa: E402
+from bench import common  # noqa: E402
 from tests.fakebot import Call, FakeBotAPI  # noqa: E402
 
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
-GROUP_ID = -1001234567890
-ADMIN = 9001
-FACILITATOR = 700_001
-SEATS = ("gobierno", "garante", "sociedad_civil", "academia", "ciudadania")
 TITULARS = tuple(range(700_002, 700_007))
 SUBSTITUTES = tuple(range(700_007, 700_012))  # SUBSTITUTES[i] covers TITULARS[i]'s seat
-MEMBERS = (FACILITATOR, *TITULARS, *SUBSTITUTES)
-NOW = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # a Friday, 10:00 in Mexico City
+MEMBERS = (common.FACILITATOR, *TITULARS, *SUBSTITUTES)
 # R7: 5 business days strictly between today and the session: Monday 12-07 is the first.
 SESSION_DAYS = ("2026-12-07", "2026-12-08", "2026-12-09")
 AGENDA = "\nLista de asistencia y declaración de quórum\nSeguimiento del Plan de Acción Municipal"
@@ -96,70 +78,15 @@ TARGET_FOLLOWUP_P50 = 0.300
 INFO = frozenset({"press -> answerCallbackQuery", "Enviar convocatoria -> preview edited"})
 TARGET_IDLE_DIFFERENCE = 0.050
 TIMEOUT = 20.0
-T = TypeVar("T")
 
 
 # ====================================================================== waiting on calls
-class Watch:
-    """Futures resolved the moment the fake records a matching call (``fake.listen``)."""
-
-    def __init__(self, fake: FakeBotAPI, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._lock = threading.Lock()
-        self._pending: list[tuple[Callable[[Call], bool], asyncio.Future[Call]]] = []
-        self._undo = fake.listen(self._on_call)
-
-    def expect(self, predicate: Callable[[Call], bool]) -> asyncio.Future[Call]:
-        """A future of the first call from now on for which ``predicate`` is true."""
-        future: asyncio.Future[Call] = self._loop.create_future()
-        with self._lock:
-            self._pending.append((predicate, future))
-        return future
-
-    def _on_call(self, call: Call) -> None:  # the fake's server thread
-        with self._lock:
-            hits = [(p, f) for p, f in self._pending if _safe(p, call)]
-            for hit in hits:
-                self._pending.remove(hit)
-        for _, future in hits:
-            self._loop.call_soon_threadsafe(_resolve, future, call)
-
-    def close(self) -> None:
-        self._undo()
-
-
-def _safe(predicate: Callable[[Call], bool], call: Call) -> bool:
-    try:
-        return predicate(call)
-    except Exception:  # a predicate must never break the fake's answer
-        return False
-
-
-def _resolve(future: asyncio.Future[Call], call: Call) -> None:
-    if not future.done():
-        future.set_result(call)
-
-
-def _chat(call: Call) -> int | None:
-    value = call.params.get("chat_id")
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
-def message_to(chat_id: int, containing: str = "") -> Callable[[Call], bool]:
-    return lambda c: (
-        c.method == "sendMessage" and c.ok and _chat(c) == chat_id and containing in (c.text or "")
-    )
-
-
 def edit_in(chat_id: int) -> Callable[[Call], bool]:
-    return lambda c: c.method.startswith("editMessage") and c.ok and _chat(c) == chat_id
+    return lambda c: c.method.startswith("editMessage") and c.ok and common.chat_of(c) == chat_id
 
 
 def edit_in_any(chats: tuple[int, ...]) -> Callable[[Call], bool]:
-    return lambda c: c.method.startswith("editMessage") and c.ok and _chat(c) in chats
+    return lambda c: c.method.startswith("editMessage") and c.ok and common.chat_of(c) in chats
 
 
 def answer_of(query_id: str) -> Callable[[Call], bool]:
@@ -185,9 +112,7 @@ class Series:
 
     def percentile(self, q: float) -> float:
         """Nearest-rank percentile, in milliseconds."""
-        ordered = sorted(self.values)
-        rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
-        return ordered[rank - 1] * 1000
+        return common.percentile(self.values, q) * 1000
 
     def row(self, target: str = "") -> str:
         return (
@@ -200,64 +125,27 @@ HEADER = f"{'latency':<44} {'n':>3} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'
 
 
 # ====================================================================== the real bot
-async def seed(database_url: str) -> None:
-    """Facilitator, five titulars, five substitutes, all linked; the group linked."""
-    engine = make_engine(database_url)
-    await upgrade(engine)
-    db = make_sessionmaker(engine)
-    ttl = timedelta(days=7)
-    async with db.begin() as session:
-        created = await secretariats.create(
-            session, now=NOW, admin_id=ADMIN, name="Zamora", ttl=ttl
-        )
-        await invitations.redeem(
-            session,
-            token=created.token,
-            telegram_user_id=FACILITATOR,
-            profile_name="Facilitadora",
-            now=NOW,
-        )
-        facilitator = Membership(created.secretariat_id, "Zamora", 1, 1, Role.FACILITADOR)
-        target = Target(created.secretariat_id, "Zamora", facilitator)
-        await secretariats.link_group(
-            session, now=NOW, target=target, chat_id=GROUP_ID, title="STM Zamora"
-        )
-        for index, person in enumerate((*TITULARS, *SUBSTITUTES)):
-            invited = await roster.add_member(
-                session,
-                now=NOW,
-                target=target,
-                role=Role.TITULAR if index < len(SEATS) else Role.SUPLENTE,
-                name=f"Persona {index + 2}",
-                seat_key=SEATS[index % len(SEATS)],
-                ttl=ttl,
-            )
-            await invitations.redeem(
-                session, token=invited.token, telegram_user_id=person, profile_name="", now=NOW
-            )
-        # the seed's linkings are not this benchmark's business
-        await linking.claim(session, secretariat_id=created.secretariat_id, now=NOW)
-    await engine.dispose()
-
-
-async def convene(fake: FakeBotAPI, watch: Watch, day: str) -> tuple[float, float]:
+async def convene(fake: FakeBotAPI, watch: common.Watch, day: str) -> tuple[float, float]:
     """``/convocar`` and "Enviar convocatoria"; seconds from the press to the preview's
     edit and to the facilitator's own copy."""
-    previewed = watch.expect(message_to(FACILITATOR, "Vista previa"))
-    fake.send_text(FACILITATOR, f"/convocar ordinaria {day} 10:00 Sala de Cabildo" + AGENDA)
+    previewed = watch.expect(common.message_to(common.FACILITATOR, "Vista previa"))
+    fake.send_text(common.FACILITATOR, f"/convocar ordinaria {day} 10:00 Sala de Cabildo" + AGENDA)
     preview = await arrival(previewed, "preview")
     send = next(
         d
-        for t, d in fake.buttons(FACILITATOR, preview.result["message_id"])
+        for t, d in fake.buttons(common.FACILITATOR, preview.result["message_id"])
         if t.startswith("Enviar")
     )
     await asyncio.sleep(1.1)  # the facilitator's chat refills, as a person would take
-    copy = watch.expect(message_to(FACILITATOR, COPY))
-    report = watch.expect(message_to(FACILITATOR, REPORT))
-    edited = watch.expect(edit_in(FACILITATOR))
+    copy = watch.expect(common.message_to(common.FACILITATOR, COPY))
+    report = watch.expect(common.message_to(common.FACILITATOR, REPORT))
+    edited = watch.expect(edit_in(common.FACILITATOR))
     started = time.monotonic()
     fake.press(
-        FACILITATOR, chat_id=FACILITATOR, message_id=preview.result["message_id"], data=send
+        common.FACILITATOR,
+        chat_id=common.FACILITATOR,
+        message_id=preview.result["message_id"],
+        data=send,
     )
     own = (await arrival(copy, "facilitator's copy")).at - started
     edit = (await arrival(edited, "preview edit")).at - started
@@ -265,7 +153,7 @@ async def convene(fake: FakeBotAPI, watch: Watch, day: str) -> tuple[float, floa
     return edit, own
 
 
-async def rsvps(fake: FakeBotAPI, watch: Watch, presses: int) -> tuple[Series, ...]:
+async def rsvps(fake: FakeBotAPI, watch: common.Watch, presses: int) -> tuple[Series, ...]:
     """Titulars in turn, alternating delegate / attend; three latencies per press."""
     answered = Series("press -> answerCallbackQuery")
     reply = Series("press -> rsvp_ok (titular's chat)")
@@ -274,8 +162,12 @@ async def rsvps(fake: FakeBotAPI, watch: Watch, presses: int) -> tuple[Series, .
         seat = n % len(TITULARS)
         titular, substitute = TITULARS[seat], SUBSTITUTES[seat]
         label = DELEGATE if (n // len(TITULARS)) % 2 == 0 else ATTEND
-        ok = watch.expect(message_to(titular, RSVP_OK))
-        asked = watch.expect(message_to(substitute, COVER_REQUEST)) if label == DELEGATE else None
+        ok = watch.expect(common.message_to(titular, RSVP_OK))
+        asked = (
+            watch.expect(common.message_to(substitute, COVER_REQUEST))
+            if label == DELEGATE
+            else None
+        )
         started = time.monotonic()
         query_id = fake.press(titular, chat_id=titular, button_text=label)
         answer = watch.expect(answer_of(query_id))
@@ -292,13 +184,13 @@ async def rsvps(fake: FakeBotAPI, watch: Watch, presses: int) -> tuple[Series, .
 
 
 async def idle_replies(
-    fake: FakeBotAPI, watch: Watch, samples: int, name: str, expected: str
+    fake: FakeBotAPI, watch: common.Watch, samples: int, name: str, expected: str
 ) -> Series:
     """``/ayuda`` from the members in turn, one at a time; latency to the reply."""
     series = Series(name)
     for n in range(WARM_UP + samples):
         user = MEMBERS[n % len(MEMBERS)]
-        reply = watch.expect(message_to(user, expected))
+        reply = watch.expect(common.message_to(user, expected))
         started = time.monotonic()
         fake.send_text(user, "/ayuda")
         call = await arrival(reply, f"{name} reply")
@@ -310,21 +202,15 @@ async def idle_replies(
 
 async def run_bot(presses: int, samples: int) -> tuple[list[Series], Series, int, int]:
     """(a) and the real bot's half of (b); also the 429s and the RSVP messages edited."""
-    with (
-        tempfile.TemporaryDirectory(prefix="stm-bench-") as tmp,
-        FakeBotAPI(token=TOKEN, bot_username="stm_prueba_bot") as fake,
-    ):
-        fake.enforce_rate_limits(private_burst=3)
-        for n, person in enumerate(MEMBERS, start=1):
-            fake.add_user(person, f"Persona {n}", started=True)
-        fake.add_group(GROUP_ID, "STM Zamora")
-        database_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        await seed(database_url)
-        settings = Settings(token=TOKEN, api_url=fake.url, database_url=database_url)
-        app = build_application(settings, clock=lambda: NOW)
+    with common.sqlite_database() as database_url, common.limited_fake() as fake:
+        common.add_people(fake, MEMBERS)
+        fake.add_group(common.GROUP_ID, common.GROUP_TITLE)
+        # facilitator, five titulars, five substitutes, all linked; the group linked
+        await common.seed(database_url, common.council((*TITULARS, *SUBSTITUTES)))
+        app = common.real_bot(fake, database_url)
 
         async def scenario() -> tuple[list[Series], Series, int, int]:
-            watch = Watch(fake, asyncio.get_running_loop())
+            watch = common.Watch(fake, asyncio.get_running_loop())
             try:
                 await asyncio.sleep(1.1)  # start-up menus went out
                 edit = Series("Enviar convocatoria -> preview edited")
@@ -347,7 +233,7 @@ async def run_bot(presses: int, samples: int) -> tuple[list[Series], Series, int
             fake.assert_no_internal_errors()
             return followups, idle, fake.too_many_requests, rsvp_edits
 
-        return await _polling(app, scenario)
+        return await common.polling(app, scenario)
 
 
 # ====================================================================== bare PTB baseline
@@ -357,51 +243,18 @@ async def _reply_ok(update: Update, _context: object) -> None:
 
 
 async def run_bare(samples: int) -> Series:
-    with FakeBotAPI(token=TOKEN, bot_username="stm_prueba_bot") as fake:
-        fake.enforce_rate_limits(private_burst=3)
-        for n, person in enumerate(MEMBERS, start=1):
-            fake.add_user(person, f"Persona {n}", started=True)
-        app = (
-            ApplicationBuilder()
-            .token(TOKEN)
-            .base_url(fake.url + "/bot")
-            .base_file_url(fake.url + "/file/bot")
-            .build()
-        )
-        app.add_handler(CommandHandler("ayuda", _reply_ok))
+    with common.limited_fake() as fake:
+        common.add_people(fake, MEMBERS)
+        app = common.bare_ptb(fake, CommandHandler("ayuda", _reply_ok))
 
         async def scenario() -> Series:
-            watch = Watch(fake, asyncio.get_running_loop())
+            watch = common.Watch(fake, asyncio.get_running_loop())
             try:
                 return await idle_replies(fake, watch, samples, "bare PTB /ayuda", "Comandos")
             finally:
                 watch.close()
 
-        return await _polling(app, scenario)
-
-
-# ====================================================================== plumbing
-async def _polling(
-    app: Application,  # type: ignore[type-arg]
-    scenario: Callable[[], Awaitable[T]],
-) -> T:
-    """Run ``app`` with polling around ``scenario``, then stop it cleanly."""
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(
-        poll_interval=0.0, timeout=timedelta(seconds=1), allowed_updates=ALLOWED_UPDATES
-    )
-    await app.start()
-    try:
-        return await scenario()
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
-        await app.shutdown()
+        return await common.polling(app, scenario)
 
 
 async def run(presses: int, samples: int) -> int:
@@ -437,20 +290,17 @@ async def run(presses: int, samples: int) -> int:
     ]
     if difference > TARGET_IDLE_DIFFERENCE * 1000:
         failures.append(f"idle reply: {difference:.1f} ms slower than bare PTB")
-    for line in failures:
-        print(f"MISSED: {line}")
-    return 1 if failures else 0
+    return common.missed(failures)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
+    parser = common.command_line(__doc__)
     parser.add_argument("--presses", type=int, default=20, help="measured RSVP presses")
     parser.add_argument("--samples", type=int, default=30, help="measured /ayuda per bot")
     args = parser.parse_args()
     if args.presses < len(TITULARS) or args.samples < 1:
         parser.error(f"--presses must be at least {len(TITULARS)}, --samples at least 1")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    raise SystemExit(asyncio.run(run(args.presses, args.samples)))
+    common.execute(run(args.presses, args.samples))
 
 
 if __name__ == "__main__":

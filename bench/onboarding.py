@@ -33,18 +33,11 @@ import answered N links in < 5 s; else 1.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import csv
 import io
-import logging
-import math
 import sys
-import tempfile
-import threading
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,24 +46,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(ROOT))
 
-from bot.app import ALLOWED_UPDATES, build_application  # noqa: E402
+from bench import common  # noqa: E402
 from bot.context import StmApplication  # noqa: E402
 from bot.linking import WINDOW  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from domain.roles import Membership, Role, Target  # noqa: E402
-from storage.db import make_engine, make_sessionmaker  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.services import invitations, linking, roster, secretariats  # noqa: E402
-from tests.fakebot import Call, FakeBotAPI  # noqa: E402
+from domain.roles import Role  # noqa: E402
+from tests.fakebot import FakeBotAPI  # noqa: E402
 
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
-GROUP_ID = -1001234567890
-ADMIN = 9001
-FACILITATOR = 700_001
 FIRST_PERSON = 700_002
-SEATS = ("gobierno", "garante", "sociedad_civil", "academia", "ciudadania")
-NOW = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # a Friday, 10:00 in Mexico City
-OVERALL_PER_SECOND = 30
 TARGET_P99 = 2.0  # seconds, from /start to the answer (issue 10)...
 #: ...unless Telegram's 30 messages/s makes it impossible (150 answers need >= 4.93 s for
 #: the 99th): then p99 must stay within this ratio of that floor.
@@ -81,114 +63,14 @@ ANSWER_TIMEOUT = 60.0
 LINKS_FILENAME = "invitaciones.csv"
 
 
-# ====================================================================== waiting on calls
-class Watch:
-    """Futures resolved the moment the fake records a matching call (``fake.listen``)."""
-
-    def __init__(self, fake: FakeBotAPI, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._lock = threading.Lock()
-        self._pending: list[tuple[Callable[[Call], bool], asyncio.Future[Call]]] = []
-        self._undo = fake.listen(self._on_call)
-
-    def expect(self, predicate: Callable[[Call], bool]) -> asyncio.Future[Call]:
-        """A future of the first call from now on for which ``predicate`` is true."""
-        future: asyncio.Future[Call] = self._loop.create_future()
-        with self._lock:
-            self._pending.append((predicate, future))
-        return future
-
-    def _on_call(self, call: Call) -> None:  # the fake's server thread
-        with self._lock:
-            hits = [(p, f) for p, f in self._pending if _safe(p, call)]
-            for hit in hits:
-                self._pending.remove(hit)
-        for _, future in hits:
-            self._loop.call_soon_threadsafe(_resolve, future, call)
-
-    def close(self) -> None:
-        self._undo()
-
-
-def _safe(predicate: Callable[[Call], bool], call: Call) -> bool:
-    try:
-        return predicate(call)
-    except Exception:  # a predicate must never break the fake's answer
-        return False
-
-
-def _resolve(future: asyncio.Future[Call], call: Call) -> None:
-    if not future.done():
-        future.set_result(call)
-
-
-def _chat(call: Call) -> int | None:
-    value = call.params.get("chat_id")
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
-def sent_message_to(chat_id: int) -> Callable[[Call], bool]:
-    return lambda c: c.method == "sendMessage" and c.ok and _chat(c) == chat_id
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
-    return ordered[rank - 1]
-
-
-# ====================================================================== seeding
-async def seed(database_url: str, people: list[int]) -> dict[int, str]:
-    """Facilitator linked, group linked, one invited observer per person: their tokens."""
-    engine = make_engine(database_url)
-    await upgrade(engine)
-    db = make_sessionmaker(engine)
-    ttl = timedelta(days=7)
-    tokens: dict[int, str] = {}
-    async with db.begin() as session:
-        created = await secretariats.create(
-            session, now=NOW, admin_id=ADMIN, name="Zamora", ttl=ttl
-        )
-        await invitations.redeem(
-            session,
-            token=created.token,
-            telegram_user_id=FACILITATOR,
-            profile_name="Facilitadora",
-            now=NOW,
-        )
-        facilitator = Membership(created.secretariat_id, "Zamora", 1, 1, Role.FACILITADOR)
-        target = Target(created.secretariat_id, "Zamora", facilitator)
-        await secretariats.link_group(
-            session, now=NOW, target=target, chat_id=GROUP_ID, title="STM Zamora"
-        )
-        for index, person in enumerate(people):
-            invited = await roster.add_member(
-                session,
-                now=NOW,
-                target=target,
-                role=Role.OBSERVADOR,
-                name=f"Persona {index + 2}",
-                seat_key=None,
-                ttl=ttl,
-            )
-            tokens[person] = invited.token
-        # nothing owed to the facilitator from the seed itself
-        await linking.claim(session, secretariat_id=created.secretariat_id, now=NOW)
-    await engine.dispose()
-    return tokens
-
-
+# ====================================================================== the import sheet
 def import_sheet(rows: int) -> bytes:
     """``tipo,sector,nombre``: titular and substitute of each default seat, then observers."""
     lines = ["tipo,sector,nombre"]
     for n in range(rows):
-        if n < 2 * len(SEATS):
-            kind = "titular" if n < len(SEATS) else "suplente"
-            lines.append(f"{kind},{SEATS[n % len(SEATS)]},Importada {n + 1}")
+        if n < 2 * len(common.SEATS):
+            kind = "titular" if n < len(common.SEATS) else "suplente"
+            lines.append(f"{kind},{common.SEATS[n % len(common.SEATS)]},Importada {n + 1}")
         else:
             lines.append(f"observador,,Importada {n + 1}")
     return ("\n".join(lines) + "\n").encode()
@@ -196,11 +78,11 @@ def import_sheet(rows: int) -> bytes:
 
 # ====================================================================== the scenarios
 async def linkings(
-    fake: FakeBotAPI, app: StmApplication, watch: Watch, tokens: dict[int, str]
+    fake: FakeBotAPI, app: StmApplication, watch: common.Watch, tokens: dict[int, str]
 ) -> tuple[dict[int, float], dict[int, str], list[tuple[float, str]]]:
     """(a): everyone's latency and answer text, then the facilitator's linking notices."""
     mark = fake.mark()
-    answers = {person: watch.expect(sent_message_to(person)) for person in tokens}
+    answers = {person: watch.expect(common.message_to(person)) for person in tokens}
     injected: dict[int, float] = {}
     for person, token in tokens.items():
         injected[person] = time.monotonic()
@@ -220,7 +102,7 @@ async def linkings(
     notices = [
         (c.at - first, c.text or "")
         for c in fake.calls[mark:]
-        if sent_message_to(FACILITATOR)(c) and "vincul" in (c.text or "")
+        if common.message_to(common.FACILITATOR)(c) and "vincul" in (c.text or "")
     ]
     return latencies, texts, notices
 
@@ -232,13 +114,15 @@ def named_in(notice: str) -> int:
     return 1 if "vinculó" in notice else 0
 
 
-async def importing(fake: FakeBotAPI, watch: Watch, rows: int) -> tuple[float | None, int]:
+async def importing(fake: FakeBotAPI, watch: common.Watch, rows: int) -> tuple[float | None, int]:
     """(b): seconds from the document to the links file, and the distinct links in it."""
     links_file = watch.expect(
-        lambda c: c.method == "sendDocument" and c.ok and _chat(c) == FACILITATOR
+        lambda c: c.method == "sendDocument" and c.ok and common.chat_of(c) == common.FACILITATOR
     )
     started = time.monotonic()
-    fake.send_document(FACILITATOR, import_sheet(rows), "integrantes.csv", caption="/importar")
+    fake.send_document(
+        common.FACILITATOR, import_sheet(rows), "integrantes.csv", caption="/importar"
+    )
     try:
         call = await asyncio.wait_for(links_file, ANSWER_TIMEOUT)
     except TimeoutError:
@@ -253,48 +137,39 @@ async def importing(fake: FakeBotAPI, watch: Watch, rows: int) -> tuple[float | 
 
 async def run(count: int) -> int:
     people = list(range(FIRST_PERSON, FIRST_PERSON + count))
-    with (
-        tempfile.TemporaryDirectory(prefix="stm-bench-") as tmp,
-        FakeBotAPI(token=TOKEN, bot_username="stm_prueba_bot") as fake,
-    ):
-        fake.enforce_rate_limits(private_burst=3)
-        fake.add_user(FACILITATOR, "Facilitadora", started=True)
-        for n, person in enumerate(people, start=2):
-            fake.add_user(person, f"Persona {n}")
-        fake.add_group(GROUP_ID, "STM Zamora")
-        database_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        tokens = await seed(database_url, people)
-        settings = Settings(token=TOKEN, api_url=fake.url, database_url=database_url)
-        app = build_application(settings, clock=lambda: NOW)
-        await app.initialize()
-        assert app.post_init is not None
-        assert app.updater is not None
-        await app.post_init(app)
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=timedelta(seconds=1), allowed_updates=ALLOWED_UPDATES
+    with common.sqlite_database() as database_url, common.limited_fake() as fake:
+        fake.add_user(common.FACILITATOR, "Facilitadora", started=True)
+        common.add_people(fake, people, first=2, started=False)
+        fake.add_group(common.GROUP_ID, common.GROUP_TITLE)
+        # facilitator linked, group linked, one invited observer per person: their tokens
+        invitees = [common.Invitee(person, Role.OBSERVADOR) for person in people]
+        tokens = await common.seed(database_url, invitees, link=False)
+        app = common.real_bot(fake, database_url)
+
+        async def scenario() -> tuple[
+            dict[int, float], dict[int, str], list[tuple[float, str]], float | None, int, int
+        ]:
+            watch = common.Watch(fake, asyncio.get_running_loop())
+            try:
+                await asyncio.sleep(1.1)  # start-up menus went out
+                latencies, texts, notices = await linkings(fake, app, watch, tokens)
+                await asyncio.sleep(1.1)  # the facilitator's chat, as a person would
+                import_seconds, links = await importing(fake, watch, count)
+                await app.quiet()
+                too_many = fake.too_many_requests
+                fake.assert_no_internal_errors()
+            finally:
+                watch.close()
+            return latencies, texts, notices, import_seconds, links, too_many
+
+        latencies, texts, notices, import_seconds, links, too_many = await common.polling(
+            app, scenario
         )
-        await app.start()
-        watch = Watch(fake, asyncio.get_running_loop())
-        try:
-            await asyncio.sleep(1.1)  # start-up menus went out
-            latencies, texts, notices = await linkings(fake, app, watch, tokens)
-            await asyncio.sleep(1.1)  # the facilitator's chat, as a person would
-            import_seconds, links = await importing(fake, watch, count)
-            await app.quiet()
-            too_many = fake.too_many_requests
-            fake.assert_no_internal_errors()
-        finally:
-            watch.close()
-            await app.updater.stop()
-            await app.stop()
-            if app.post_shutdown is not None:
-                await app.post_shutdown(app)
-            await app.shutdown()
 
     values = list(latencies.values())
     listo = sum(1 for person in people if "Listo" in texts.get(person, ""))
     named = sum(named_in(text) for _at, text in notices)
-    bounds = [k / OVERALL_PER_SECOND for k in range(count)]
+    bounds = [k / common.OVERALL_PER_SECOND for k in range(count)]
     failures: list[str] = []
     print(f"(a) {count} people send /start <token> at once (Telegram's limits on)")
     header = f"{'figure':<34} {'measured':>10} {'lower bound':>12} {'target':>10}"
@@ -306,8 +181,8 @@ async def run(count: int) -> int:
         for q in (50, 90, 99):
             target = f"<= {TARGET_P99:.1f}" if q == 99 else ""
             print(
-                f"{f'latency p{q} s':<34} {percentile(values, q):>10.3f} "
-                f"{percentile(bounds, q):>12.3f} {target:>10}"
+                f"{f'latency p{q} s':<34} {common.percentile(values, q):>10.3f} "
+                f"{common.percentile(bounds, q):>12.3f} {target:>10}"
             )
         print(f"{'latency max s':<34} {max(values):>10.3f} {bounds[-1]:>12.3f} {'':>10}")
     print(
@@ -319,7 +194,7 @@ async def run(count: int) -> int:
         print(f"  linking message at {at:7.3f} s names {named_in(text):>3}")
     print(f"{'429s received (whole run)':<34} {too_many:>10}")
     print(
-        f"(lower bound: one answer each at {OVERALL_PER_SECOND} messages/s overall, "
+        f"(lower bound: one answer each at {common.OVERALL_PER_SECOND} messages/s overall, "
         "the k-th answer no earlier than k/30 s)"
     )
     print()
@@ -335,34 +210,31 @@ async def run(count: int) -> int:
         failures.append(f"{len(notices)} linking messages to the facilitator")
     if named != count:
         failures.append(f"the linking notices named {named} people, not {count}")
-    floor99 = percentile(bounds, 99) if bounds else 0.0
+    floor99 = common.percentile(bounds, 99) if bounds else 0.0
     allowed = max(TARGET_P99, TARGET_FLOOR_RATIO * floor99)
     if values:
-        ratio = percentile(values, 99) / floor99 if floor99 else 0.0
+        ratio = common.percentile(values, 99) / floor99 if floor99 else 0.0
         print(
             f"p99 / its 30-per-s floor: {ratio:.3f} (the {TARGET_P99:.0f} s target is reachable "
-            f"up to {int(TARGET_P99 * OVERALL_PER_SECOND / 0.99)} people; beyond, "
+            f"up to {int(TARGET_P99 * common.OVERALL_PER_SECOND / 0.99)} people; beyond, "
             f"<= {TARGET_FLOOR_RATIO} x the floor)"
         )
-    if not values or percentile(values, 99) > allowed:
+    if not values or common.percentile(values, 99) > allowed:
         failures.append("linking p99 above target")
     if import_seconds is None or import_seconds >= TARGET_IMPORT:
         failures.append("import slower than target (or unanswered)")
     if links != count:
         failures.append(f"{links} links in {LINKS_FILENAME}, not {count}")
-    for line in failures:
-        print(f"MISSED: {line}")
-    return 1 if failures else 0
+    return common.missed(failures)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
+    parser = common.command_line(__doc__)
     parser.add_argument("--people", type=int, default=150, help="invited people (and rows)")
     args = parser.parse_args()
-    if args.people < 2 * len(SEATS):
-        parser.error(f"--people must be at least {2 * len(SEATS)}")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    raise SystemExit(asyncio.run(run(args.people)))
+    if args.people < 2 * len(common.SEATS):
+        parser.error(f"--people must be at least {2 * len(common.SEATS)}")
+    common.execute(run(args.people))
 
 
 if __name__ == "__main__":

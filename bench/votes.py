@@ -43,18 +43,14 @@ Exit code 0 when every measured press was answered as a registered ballot (or "o
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import logging
-import math
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 # Run as a script, this file's directory comes first on sys.path, where bench/scheduler.py
@@ -64,29 +60,23 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 from telegram import Update  # noqa: E402
-from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler  # noqa: E402
+from telegram.ext import CallbackQueryHandler  # noqa: E402
 
-from bot.app import ALLOWED_UPDATES, build_application  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bench import common  # noqa: E402
+from bot.context import StmApplication  # noqa: E402
 from domain.ballots import Cast, VoteKind, counted  # noqa: E402
 from domain.outcomes import Choice, Tally, tally  # noqa: E402
-from domain.roles import Membership, Role, Target  # noqa: E402
+from domain.roles import Target  # noqa: E402
 from storage.db import make_engine, make_sessionmaker  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
 from storage.models import Ballot, Meeting, Presence, Vote  # noqa: E402
-from storage.services import access, invitations, linking, roster, secretariats  # noqa: E402
+from storage.services import access, secretariats  # noqa: E402
 from tests.fakebot import FakeBotAPI  # noqa: E402
 from tests.fakebot.models import Call  # noqa: E402
 
-TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
-GROUP_ID = -1001234567890
-ADMIN = 9001
-FACILITATOR = 700_001
 VOTERS = tuple(range(700_002, 700_012))  # five titulars, then five substitutes
-SEATS = ("gobierno", "garante", "sociedad_civil", "academia", "ciudadania")
 SILENT_SEAT = ("ayuntamiento", "Ayuntamiento")  # held by nobody: the vote stays open
-NOW = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # a Friday, 10:00 in Mexico City
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 BENCH_DB = "stm_bench"
 CHOICES = ("A favor", "En contra")  # alternated per voter
@@ -110,20 +100,12 @@ class Result:
 
     def percentile(self, q: float) -> float:
         """Nearest-rank percentile, in milliseconds."""
-        ordered = sorted(self.latencies)
-        rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
-        return ordered[rank - 1] * 1000
-
-
-def limited_fake() -> FakeBotAPI:
-    """The fake Bot API with Telegram's limits on: 30/s, 1/s per chat (burst 3), 20/min."""
-    fake = FakeBotAPI(token=TOKEN, bot_username="stm_prueba_bot")
-    fake.enforce_rate_limits(private_burst=3)
-    return fake
+        return common.percentile(self.latencies, q) * 1000
 
 
 # ====================================================================== pressing and timing
 Presser = Callable[[int, int], str]  # (voter, round) -> callback query id
+R = TypeVar("R")
 
 
 async def burst(
@@ -173,109 +155,95 @@ async def _answer_ok(update: Update, _context: object) -> None:
     await update.callback_query.answer("ok")
 
 
-async def run_bare(rounds: int) -> Result:
-    with limited_fake() as fake:
-        for n, voter in enumerate(VOTERS, start=1):
-            fake.add_user(voter, f"Persona {n}", started=True)
-        app = (
-            ApplicationBuilder()
-            .token(TOKEN)
-            .base_url(fake.url + "/bot")
-            .base_file_url(fake.url + "/file/bot")
-            .build()
-        )
-        app.add_handler(CallbackQueryHandler(_answer_ok))
+async def bare_baseline(
+    voters: tuple[int, ...], measure: Callable[[FakeBotAPI, Presser], Awaitable[R]]
+) -> R:
+    """The bare PTB bot on a fresh fake, ``measure`` run on presses of forged ballots."""
+    with common.limited_fake() as fake:
+        common.add_people(fake, voters)
+        app = common.bare_ptb(fake, CallbackQueryHandler(_answer_ok))
 
         def press(voter: int, n: int) -> str:
             return fake.press(
                 voter, chat_id=voter, message_id=1, data=f"v:1:{n % 2 + 1}", forge=True
             )
 
-        return await _polling(app, lambda: _measure(fake, press, rounds, "ok", "bare PTB"))
+        return await common.polling(app, lambda: measure(fake, press))
+
+
+async def run_bare(rounds: int) -> Result:
+    return await bare_baseline(
+        VOTERS, lambda fake, press: _measure(fake, press, rounds, "ok", "bare PTB")
+    )
 
 
 # ====================================================================== the real bot
-async def seed(database_url: str) -> None:
-    """The secretariat: facilitator, 5 titulars, 5 substitutes, an unheld sixth seat."""
-    engine = make_engine(database_url)
-    await upgrade(engine)
-    db = make_sessionmaker(engine)
-    ttl = timedelta(days=7)
-    async with db.begin() as session:
-        created = await secretariats.create(
-            session, now=NOW, admin_id=ADMIN, name="Zamora", ttl=ttl
-        )
-        await invitations.redeem(
-            session,
-            token=created.token,
-            telegram_user_id=FACILITATOR,
-            profile_name="Facilitadora",
-            now=NOW,
-        )
-        facilitator = Membership(created.secretariat_id, "Zamora", 1, 1, Role.FACILITADOR)
-        target = Target(created.secretariat_id, "Zamora", facilitator)
-        await secretariats.link_group(
-            session, now=NOW, target=target, chat_id=GROUP_ID, title="STM Zamora"
-        )
-        for index, voter in enumerate(VOTERS):
-            invited = await roster.add_member(
-                session,
-                now=NOW,
-                target=target,
-                role=Role.TITULAR if index < len(SEATS) else Role.SUPLENTE,
-                name=f"Persona {index + 2}",
-                seat_key=SEATS[index % len(SEATS)],
-                ttl=ttl,
-            )
-            await invitations.redeem(
-                session, token=invited.token, telegram_user_id=voter, profile_name="", now=NOW
-            )
-        await secretariats.add_seat(
-            session, now=NOW, target=target, key=SILENT_SEAT[0], name=SILENT_SEAT[1]
-        )
-        await linking.claim(session, secretariat_id=created.secretariat_id, now=NOW)
-    await engine.dispose()
+async def with_bot(
+    database_url: str,
+    voters: tuple[int, ...],
+    seeding: Callable[[], Awaitable[object]],
+    scenario: Callable[[FakeBotAPI, StmApplication], Awaitable[R]],
+) -> R:
+    """The real bot on a fresh fake and ``database_url`` (seeded by ``seeding``)."""
+    with common.limited_fake() as fake:
+        fake.add_user(common.FACILITATOR, "Facilitadora", started=True)
+        common.add_people(fake, voters, first=2)
+        fake.add_group(common.GROUP_ID, common.GROUP_TITLE)
+        await seeding()
+        app = common.real_bot(fake, database_url)
+        return await common.polling(app, lambda: scenario(fake, app))
+
+
+async def add_silent_seat(session: AsyncSession, target: Target) -> None:
+    await secretariats.add_seat(
+        session, now=common.NOW, target=target, key=SILENT_SEAT[0], name=SILENT_SEAT[1]
+    )
 
 
 async def run_bot(backend: str, database_url: str, rounds: int) -> Result:
-    with limited_fake() as fake:
-        fake.add_user(FACILITATOR, "Facilitadora", started=True)
-        for n, voter in enumerate(VOTERS, start=2):
-            fake.add_user(voter, f"Persona {n}", started=True)
-        fake.add_group(GROUP_ID, "STM Zamora")
-        await seed(database_url)
-        settings = Settings(token=TOKEN, api_url=fake.url, database_url=database_url)
-        app = build_application(settings, clock=lambda: NOW)
+    """The secretariat: facilitator, 5 titulars, 5 substitutes, an unheld sixth seat."""
 
-        async def scenario() -> Result:
-            ballots = await open_vote(fake)
+    async def scenario(fake: FakeBotAPI, _app: StmApplication) -> Result:
+        ballots = await open_vote(fake)
 
-            def press(voter: int, n: int) -> str:
-                message_id, buttons = ballots[voter]
-                data = buttons[CHOICES[n % 2]]
-                return fake.press(voter, chat_id=voter, message_id=message_id, data=data)
+        def press(voter: int, n: int) -> str:
+            message_id, buttons = ballots[voter]
+            data = buttons[CHOICES[n % 2]]
+            return fake.press(voter, chat_id=voter, message_id=message_id, data=data)
 
-            return await _measure(fake, press, rounds, REGISTERED, backend)
+        return await _measure(fake, press, rounds, REGISTERED, backend)
 
-        return await _polling(app, scenario)
+    return await with_bot(
+        database_url,
+        VOTERS,
+        lambda: common.seed(database_url, common.council(VOTERS), then=add_silent_seat),
+        scenario,
+    )
 
 
 async def open_vote(fake: FakeBotAPI) -> dict[int, tuple[int, dict[str, str]]]:
     """``/votar``, "24 h"; each voter's ballot message id and buttons."""
     mark = fake.mark()
-    fake.send_text(FACILITATOR, "/votar Aprobar el calendario de sesiones 2027")
-    asked = await fake.wait_for("sendMessage", since=mark, chat_id=FACILITATOR, ok=True)
-    buttons = dict(fake.buttons(FACILITATOR, asked.result["message_id"]))
+    fake.send_text(common.FACILITATOR, "/votar Aprobar el calendario de sesiones 2027")
+    asked = await fake.wait_for("sendMessage", since=mark, chat_id=common.FACILITATOR, ok=True)
+    buttons = dict(fake.buttons(common.FACILITATOR, asked.result["message_id"]))
     mark = fake.mark()
     fake.press(
-        FACILITATOR,
-        chat_id=FACILITATOR,
+        common.FACILITATOR,
+        chat_id=common.FACILITATOR,
         message_id=asked.result["message_id"],
         data=buttons["24 h"],
     )
+    return await ballots_of(fake, VOTERS, mark)
+
+
+async def ballots_of(
+    fake: FakeBotAPI, voters: tuple[int, ...], since: int
+) -> dict[int, tuple[int, dict[str, str]]]:
+    """Each voter's ballot, the first message to them since ``since``: its id and buttons."""
     ballots: dict[int, tuple[int, dict[str, str]]] = {}
-    for voter in VOTERS:
-        call = await fake.wait_for("sendMessage", since=mark, timeout=20, chat_id=voter, ok=True)
+    for voter in voters:
+        call = await fake.wait_for("sendMessage", since=since, timeout=20, chat_id=voter, ok=True)
         message_id = call.result["message_id"]
         ballots[voter] = message_id, {t: d for t, d in fake.buttons(voter, message_id) if d}
     return ballots
@@ -292,54 +260,17 @@ async def _measure(
     return result
 
 
-async def _polling(
-    app: Application,  # type: ignore[type-arg]
-    scenario: Callable[[], Awaitable[Result]],
-) -> Result:
-    """Run ``app`` with polling around ``scenario``, then stop it cleanly."""
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(
-        poll_interval=0.0, timeout=timedelta(seconds=1), allowed_updates=ALLOWED_UPDATES
-    )
-    await app.start()
-    try:
-        return await scenario()
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
-        await app.shutdown()
-
-
 # ====================================================================== session, closed loop
-SEAT_VOTERS = VOTERS[: len(SEATS)]  # the five titulars, all present at the roll call
+SEAT_VOTERS = VOTERS[: len(common.SEATS)]  # the five titulars, all present at the roll call
 EVERYONE_VOTED = "Todos los asientos con derecho ya votaron"
 
 
 @dataclass(frozen=True)
-class LoopResult:
+class LoopResult(Result):
     """One bot's figures in the closed-loop session scenario."""
 
-    backend: str
-    ballots: int
-    seconds: float
-    latencies: list[float]
-    refused: int
     exact: bool | None = None  # the stored tally equals a recount of every ballot
     everyone_voted_notices: int | None = None
-
-    @property
-    def rate(self) -> float:
-        return self.ballots / self.seconds
-
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
-        rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
-        return ordered[rank - 1] * 1000
 
 
 class Answers:
@@ -399,131 +330,77 @@ async def closed_loop(
 
 
 async def run_bare_session(rounds: int) -> LoopResult:
-    with limited_fake() as fake:
-        for n, voter in enumerate(SEAT_VOTERS, start=1):
-            fake.add_user(voter, f"Persona {n}", started=True)
-        app = (
-            ApplicationBuilder()
-            .token(TOKEN)
-            .base_url(fake.url + "/bot")
-            .base_file_url(fake.url + "/file/bot")
-            .build()
-        )
-        app.add_handler(CallbackQueryHandler(_answer_ok))
-
-        def press(voter: int, n: int) -> str:
-            return fake.press(
-                voter, chat_id=voter, message_id=1, data=f"v:1:{n % 2 + 1}", forge=True
-            )
-
-        return await _polling(app, lambda: closed_loop(fake, press, rounds, "ok", "bare PTB"))
+    return await bare_baseline(
+        SEAT_VOTERS, lambda fake, press: closed_loop(fake, press, rounds, "ok", "bare PTB")
+    )
 
 
-async def seed_session(database_url: str) -> None:
-    """Facilitator, five titulars, the group, and an installed session they all attend."""
-    engine = make_engine(database_url)
-    await upgrade(engine)
-    db = make_sessionmaker(engine)
-    ttl = timedelta(days=7)
-    async with db.begin() as session:
-        created = await secretariats.create(
-            session, now=NOW, admin_id=ADMIN, name="Zamora", ttl=ttl
-        )
-        await invitations.redeem(
-            session, token=created.token, telegram_user_id=FACILITATOR, profile_name="F", now=NOW
-        )
-        facilitator = Membership(created.secretariat_id, "Zamora", 1, 1, Role.FACILITADOR)
-        target = Target(created.secretariat_id, "Zamora", facilitator)
-        await secretariats.link_group(
-            session, now=NOW, target=target, chat_id=GROUP_ID, title="STM Zamora"
-        )
-        members = []
-        for index, voter in enumerate(SEAT_VOTERS):
-            invited = await roster.add_member(
-                session,
-                now=NOW,
-                target=target,
-                role=Role.TITULAR,
-                name=f"Persona {index + 2}",
-                seat_key=SEATS[index],
-                ttl=ttl,
+async def install_session(session: AsyncSession, target: Target) -> None:
+    """An installed session every seat voter attends (seeded after they linked)."""
+    meeting = Meeting(
+        secretariat_id=target.secretariat_id,
+        number=1,
+        kind="ordinaria",
+        ordinal=1,
+        title="Primera Sesión Ordinaria 2026",
+        starts_at=common.NOW,
+        place="Sala de Cabildo",
+        agenda=["Moción"],
+        state="instalada",
+        created_at=common.NOW,
+        created_by=1,
+        convened_at=common.NOW,
+        roll_call_at=common.NOW,
+        installed_at=common.NOW,
+        quorum_required=3,
+        seats_present=len(common.SEATS),
+        seats_total=len(common.SEATS),
+    )
+    session.add(meeting)
+    await session.flush()
+    for voter in SEAT_VOTERS:
+        member = await access.member_of(session, target.secretariat_id, voter)
+        assert member is not None
+        session.add(
+            Presence(
+                meeting_id=meeting.id, member_id=member.id, seat_id=member.seat_id, at=common.NOW
             )
-            await invitations.redeem(
-                session, token=invited.token, telegram_user_id=voter, profile_name="", now=NOW
-            )
-            members.append(await access.member_of(session, created.secretariat_id, voter))
-        await linking.claim(session, secretariat_id=created.secretariat_id, now=NOW)
-        meeting = Meeting(
-            secretariat_id=created.secretariat_id,
-            number=1,
-            kind="ordinaria",
-            ordinal=1,
-            title="Primera Sesión Ordinaria 2026",
-            starts_at=NOW,
-            place="Sala de Cabildo",
-            agenda=["Moción"],
-            state="instalada",
-            created_at=NOW,
-            created_by=1,
-            convened_at=NOW,
-            roll_call_at=NOW,
-            installed_at=NOW,
-            quorum_required=3,
-            seats_present=len(SEATS),
-            seats_total=len(SEATS),
         )
-        session.add(meeting)
-        await session.flush()
-        for member in members:
-            assert member is not None
-            session.add(
-                Presence(
-                    meeting_id=meeting.id, member_id=member.id, seat_id=member.seat_id, at=NOW
-                )
-            )
-    await engine.dispose()
 
 
 async def run_bot_session(backend: str, database_url: str, rounds: int) -> LoopResult:
-    with limited_fake() as fake:
-        fake.add_user(FACILITATOR, "Facilitadora", started=True)
-        for n, voter in enumerate(SEAT_VOTERS, start=2):
-            fake.add_user(voter, f"Persona {n}", started=True)
-        fake.add_group(GROUP_ID, "STM Zamora")
-        await seed_session(database_url)
-        settings = Settings(token=TOKEN, api_url=fake.url, database_url=database_url)
-        app = build_application(settings, clock=lambda: NOW)
+    """Facilitator, five titulars, the group, and an installed session they all attend."""
 
-        async def scenario() -> LoopResult:
-            mark = fake.mark()
-            fake.send_text(FACILITATOR, "/votar Aprobar la moción del punto 1")
-            ballots: dict[int, tuple[int, dict[str, str]]] = {}
-            for voter in SEAT_VOTERS:
-                call = await fake.wait_for(
-                    "sendMessage", since=mark, timeout=20, chat_id=voter, ok=True
-                )
-                message_id = call.result["message_id"]
-                keys = {t: d for t, d in fake.buttons(voter, message_id) if d}
-                ballots[voter] = message_id, keys
-            final: dict[int, str] = {}
+    async def scenario(fake: FakeBotAPI, app: StmApplication) -> LoopResult:
+        mark = fake.mark()
+        fake.send_text(common.FACILITATOR, "/votar Aprobar la moción del punto 1")
+        ballots = await ballots_of(fake, SEAT_VOTERS, mark)
+        final: dict[int, str] = {}
 
-            def press(voter: int, n: int) -> str:
-                message_id, buttons = ballots[voter]
-                final[voter] = CHOICES[n % 2]
-                return fake.press(
-                    voter, chat_id=voter, message_id=message_id, data=buttons[CHOICES[n % 2]]
-                )
-
-            result = await closed_loop(fake, press, rounds, REGISTERED, backend)
-            await app.quiet()  # type: ignore[attr-defined]
-            notices = sum(
-                EVERYONE_VOTED in (c.text or "") for c in fake.sent_to(FACILITATOR, since=mark)
+        def press(voter: int, n: int) -> str:
+            message_id, buttons = ballots[voter]
+            final[voter] = CHOICES[n % 2]
+            return fake.press(
+                voter, chat_id=voter, message_id=message_id, data=buttons[CHOICES[n % 2]]
             )
-            exact = await tally_is_exact(database_url, final)
-            fake.assert_no_internal_errors()
-            return replace(result, exact=exact, everyone_voted_notices=notices)
 
-        return await _polling(app, scenario)
+        result = await closed_loop(fake, press, rounds, REGISTERED, backend)
+        await app.quiet()
+        notices = sum(
+            EVERYONE_VOTED in (c.text or "") for c in fake.sent_to(common.FACILITATOR, since=mark)
+        )
+        exact = await tally_is_exact(database_url, final)
+        fake.assert_no_internal_errors()
+        return replace(result, exact=exact, everyone_voted_notices=notices)
+
+    return await with_bot(
+        database_url,
+        SEAT_VOTERS,
+        lambda: common.seed(
+            database_url, common.council(SEAT_VOTERS), facilitator_name="F", then=install_session
+        ),
+        scenario,
+    )
 
 
 async def tally_is_exact(database_url: str, final: dict[int, str]) -> bool:
@@ -580,8 +457,8 @@ async def postgres_database(admin_url: str, create: bool) -> str:
 async def backends(admin_url: str, body: Callable[[str, str], Awaitable[object]]) -> list[str]:
     """Run ``body(name, url)`` on SQLite and on a fresh PostgreSQL database; what was skipped."""
     skipped: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="stm-bench-") as tmp:
-        await body("SQLite", f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}")
+    with common.sqlite_database() as sqlite_url:
+        await body("SQLite", sqlite_url)
     try:
         pg_url = await postgres_database(admin_url, create=True)
     except Exception as exc:  # unreachable, refused, no rights...
@@ -595,36 +472,55 @@ async def backends(admin_url: str, body: Callable[[str, str], Awaitable[object]]
     return skipped
 
 
+async def measured(
+    admin_url: str,
+    bare: Callable[[], Awaitable[R]],
+    bot: Callable[[str, str], Awaitable[R]],
+) -> tuple[list[R], list[str]]:
+    """The bare PTB bot's figures, then the real bot's on each backend; what was skipped."""
+    results = [await bare()]
+
+    async def body(name: str, url: str) -> None:
+        results.append(await bot(name, url))
+
+    return results, await backends(admin_url, body)
+
+
+def table(title: str, header: str, rows: list[str], skipped: list[str]) -> None:
+    """A scenario's table: its title, the header and its rule, a row a bot, what was skipped."""
+    print(title)
+    print(header)
+    print("-" * len(header))
+    for line in [*rows, *skipped]:
+        print(line)
+
+
 async def run_session(ballots: int, admin_url: str) -> int:
     """Issue 10's figure: ballots/s >= 0.7 x bare PTB, p99 < 100 ms, exact, told once."""
     rounds = ballots // len(SEAT_VOTERS)
-    results: list[LoopResult] = [await run_bare_session(rounds)]
-
-    async def body(name: str, url: str) -> None:
-        results.append(await run_bot_session(name, url, rounds))
-
-    skipped = await backends(admin_url, body)
+    results, skipped = await measured(
+        admin_url,
+        lambda: run_bare_session(rounds),
+        lambda name, url: run_bot_session(name, url, rounds),
+    )
     baseline = results[0].rate
-    print(
-        f"\nsession vote: {len(SEAT_VOTERS)} seats, each pressing again as soon as answered, "
-        f"alternating, {rounds * len(SEAT_VOTERS)} presses (after 1 warm-up round); "
-        "Telegram's limits enforced"
-    )
-    header = (
-        f"{'bot':<12} {'ballots/s':>10} {'vs bare':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'exact':>6} {'told':>5}"
-    )
-    print(header)
-    print("-" * len(header))
+    rows: list[str] = []
     for r in results:
         exact = "-" if r.exact is None else ("yes" if r.exact else "NO")
         told = "-" if r.everyone_voted_notices is None else str(r.everyone_voted_notices)
-        print(
+        rows.append(
             f"{r.backend:<12} {r.rate:>10.1f} {r.rate / baseline:>8.3f} {r.percentile(50):>8.1f} "
             f"{r.percentile(99):>8.1f} {exact:>6} {told:>5}"
         )
-    for line in skipped:
-        print(line)
+    table(
+        f"\nsession vote: {len(SEAT_VOTERS)} seats, each pressing again as soon as answered, "
+        f"alternating, {rounds * len(SEAT_VOTERS)} presses (after 1 warm-up round); "
+        "Telegram's limits enforced",
+        f"{'bot':<12} {'ballots/s':>10} {'vs bare':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'exact':>6} {'told':>5}",
+        rows,
+        skipped,
+    )
     bots = results[1:]
     bad = [r.backend for r in bots if r.refused or not r.exact or r.everyone_voted_notices != 1]
     if bad:
@@ -635,30 +531,22 @@ async def run_session(ballots: int, admin_url: str) -> int:
 
 async def run(ballots: int, admin_url: str) -> int:
     rounds = ballots // len(VOTERS)
-    results: list[Result] = [await run_bare(rounds)]
-
-    async def body(name: str, url: str) -> None:
-        results.append(await run_bot(name, url, rounds))
-
-    skipped = await backends(admin_url, body)
+    results, skipped = await measured(
+        admin_url, lambda: run_bare(rounds), lambda name, url: run_bot(name, url, rounds)
+    )
     baseline = results[0].rate
-    print(
+    table(
         f"\nburst: {ballots} presses per backend: {len(VOTERS)} voters x {rounds}, alternating "
-        "'A favor'/'En contra', injected at once (after 1 unmeasured warm-up round)"
-    )
-    header = (
+        "'A favor'/'En contra', injected at once (after 1 unmeasured warm-up round)",
         f"{'backend':<12} {'ballots':>7} {'seconds':>8} {'ballots/s':>10} "
-        f"{'p50 ms':>8} {'p99 ms':>8} {'vs bare PTB':>12}"
-    )
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        print(
+        f"{'p50 ms':>8} {'p99 ms':>8} {'vs bare PTB':>12}",
+        [
             f"{r.backend:<12} {r.ballots:>7} {r.seconds:>8.2f} {r.rate:>10.1f} "
             f"{r.percentile(50):>8.1f} {r.percentile(99):>8.1f} {r.rate / baseline:>12.3f}"
-        )
-    for line in skipped:
-        print(line)
+            for r in results
+        ],
+        skipped,
+    )
     refused = {r.backend: r.refused for r in results if r.refused}
     if refused:
         print(f"unexpected answers (not a registered ballot): {refused}")
@@ -676,7 +564,7 @@ async def run_all(ballots: int, admin_url: str, only: str | None) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
+    parser = common.command_line(__doc__)
     parser.add_argument(
         "--ballots", type=int, default=500, help="measured presses (a multiple of 10)"
     )
@@ -689,8 +577,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.ballots < len(VOTERS) or args.ballots % len(VOTERS):
         parser.error(f"--ballots must be a positive multiple of {len(VOTERS)}")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    raise SystemExit(asyncio.run(run_all(args.ballots, args.postgres, args.only)))
+    common.execute(run_all(args.ballots, args.postgres, args.only))
 
 
 if __name__ == "__main__":

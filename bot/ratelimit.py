@@ -312,6 +312,7 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         "_private_burst",
         "_private_interval",
         "_recent_429",
+        "_replies_waiting",
         "_retry_timeouts",
         "_stats",
     )
@@ -367,6 +368,7 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
             gap=self._overall_period / self._overall_rate,
         )
         self._overall_lock = asyncio.Lock()
+        self._replies_waiting = 0  # updates' own replies waiting for an overall slot
         self._chats: dict[int | str, _Chat] = {}
         self._paused_until = -math.inf
         self._recent_429: list[tuple[int | str | None, float]] = []
@@ -508,23 +510,25 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         it takes the next free slot, so the bot-wide limit never makes one person wait
         for messages addressed to others.
         """
+        if BACKGROUND.get():
+            async with self._overall_lock:
+                return await self._next_overall_slot(cost, yield_to_replies=True)
+        self._replies_waiting += 1
+        try:
+            return await self._next_overall_slot(cost, yield_to_replies=False)
+        finally:
+            self._replies_waiting -= 1
+
+    async def _next_overall_slot(self, cost: int, *, yield_to_replies: bool) -> float:
         loop = asyncio.get_running_loop()
-        if not BACKGROUND.get():
-            while True:
-                now = loop.time()
-                ready = max(self._overall.ready_at(now, cost), self._paused_until)
-                if ready <= now:
-                    self._overall.take(now, cost)
-                    return now
-                await asyncio.sleep(ready - now)
-        async with self._overall_lock:
-            while True:
-                now = loop.time()
-                ready = max(self._overall.ready_at(now, cost), self._paused_until)
-                if ready <= now:
-                    self._overall.take(now, cost)
-                    return now
-                await asyncio.sleep(ready - now)
+        while True:
+            now = loop.time()
+            ready = max(self._overall.ready_at(now, cost), self._paused_until)
+            if ready <= now and not (yield_to_replies and self._replies_waiting):
+                self._overall.take(now, cost)
+                return now
+            # a reply waiting for this very slot gets it: look again once it is taken
+            await asyncio.sleep(max(ready - now, 0.001))
 
     def _note_429(self, key: int | str | None, now: float, wait: float) -> None:
         """Pause everyone too when 429s come from more than one chat at once."""

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -27,6 +28,13 @@ from tests.databases import (
 )
 from tests.fakebot import FakeBotAPI
 from tests.harness import ADMIN_ID, TOKEN, Harness, start_harness
+
+# CI explores the same examples every run (a property that fails there fails for
+# everyone, reproducibly) and never fails on a slow machine's timing; locally hypothesis
+# keeps drawing new examples.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

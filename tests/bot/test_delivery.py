@@ -111,7 +111,7 @@ async def test_group_post_and_members_under_telegrams_limits_lose_nothing(
     fake: FakeBotAPI, clock: FakeClock
 ) -> None:
     # Telegram's limits scaled down; the limiter gets the same numbers.
-    fake.enforce_rate_limits(overall=(20, 1.0), private=(1, 0.25), group=(3, 1.0))
+    fake.enforce_rate_limits(overall=(20, 1.0), private=(1, 0.25), private_burst=3, group=(3, 1.0))
     members = list(range(501, 509))
     add_people(fake, members)
     fake.add_group(GROUP, "STM Zamora")

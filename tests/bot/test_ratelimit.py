@@ -25,6 +25,7 @@ from telegram.ext import (
     ExtBot,
 )
 
+from bot.background import Background
 from bot.ratelimit import DeliveryRateLimiter, _retry_seconds
 from tests.fakebot import Call, FakeBotAPI
 from tests.fakebot.fixtures import polling
@@ -344,3 +345,24 @@ def test_ptb_timedelta_is_honoured() -> None:
     """RetryAfter durations are read without PTB's int/timedelta deprecation warning."""
     assert _retry_seconds(RetryAfter(timedelta(seconds=3))) == 3.0
     assert _retry_seconds(RetryAfter(2)) == 2.0
+
+
+# =============================================================== replies before background
+async def test_an_updates_reply_takes_the_next_slot_ahead_of_background_sends(
+    fake: FakeBotAPI,
+) -> None:
+    """Issue 10: a fan-out queued in the background never makes someone's answer wait."""
+    chats = range(301, 321)
+    for chat in chats:
+        fake.add_user(chat, f"P{chat}", started=True)
+    fake.add_user(ANA, "Ana", started=True)
+    background = Background()
+    async with running_bot(fake, fast(overall_rate=5, overall_period=1.0)) as bot:
+        for chat in chats:  # 20 messages at 5/s: four seconds of background work
+            background.spawn(bot.send_message(chat, "convocatoria"), name=f"fan-out:{chat}")
+        await asyncio.sleep(0.3)  # the fan-out is under way
+        await bot.send_message(ANA, "tu respuesta")  # an update's own reply
+        await background.idle()
+    order = [c.params["chat_id"] for c in fake.calls_to("sendMessage")]
+    assert order.index(ANA) <= 4  # the next free slot, not the 21st
+    assert sorted(order) == sorted([*chats, ANA])  # nothing lost
