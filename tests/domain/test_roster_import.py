@@ -10,7 +10,6 @@ import zipfile
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from domain.errors import (
     BadRows,
@@ -38,23 +37,13 @@ from domain.roster_import import (
     links_csv,
     read_rows,
 )
+from tests.spreadsheets import xlsx
 
 SEATS = [
     SeatRef("gobierno", "Gobierno municipal"),
     SeatRef("sociedad_civil", "Sociedad civil"),
     SeatRef("ciudadania", "Ciudadanía"),
 ]
-
-
-def xlsx(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize(

@@ -9,22 +9,10 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-
 from storage.models import Invitation, Member
 from tests.e2e.queries import audit_actions, count, snapshot
 from tests.harness import Harness, bind, setup_zamora, token_in
-
-
-def xlsx(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+from tests.spreadsheets import xlsx
 
 
 async def send_file(
