@@ -3,16 +3,16 @@
 Called after a facilitator binds their account and by the daily scheduler job; the
 proposals are rows first (created once, by a unique constraint), messages second, so a
 restart or a failed send never proposes a day twice — pending ones stay listed in
-``/inhabiles`` with their buttons.
+``/inhabiles`` with their buttons. The messages go through the outbox: a binding
+creates proposals for every secretariat that has some due, and its update must not wait
+for other facilitators' chats.
 """
 
 from __future__ import annotations
 
 import logging
 
-from telegram.error import TelegramError
-
-from bot import buttons, messages
+from bot import buttons
 from bot.context import StmContext
 from storage.services import calendar
 
@@ -27,14 +27,10 @@ async def propose_customary_days(context: StmContext) -> int:
     for batch in batches:
         for proposal in batch.proposals:
             count += 1
-            try:
-                await messages.send(
-                    context.bot,
-                    batch.chat_id,
-                    "calendar/proposal",
-                    proposal=proposal,
-                    reply_markup=buttons.customary(proposal.id),
-                )
-            except TelegramError as exc:
-                log.warning("a proposal could not be sent: %s", exc.message)
+            context.outbox.message(
+                batch.chat_id,
+                "calendar/proposal",
+                proposal=proposal,
+                reply_markup=buttons.customary(proposal.id),
+            )
     return count

@@ -76,8 +76,7 @@ class _Box:
     draining: bool = False
 
 
-_BOXES: WeakKeyDictionary[Application, dict[int, _Box]] = WeakKeyDictionary()  # type: ignore[type-arg]
-_RECENT: WeakKeyDictionary[Application, dict[int, float]] = WeakKeyDictionary()  # type: ignore[type-arg]
+_BOXES: WeakKeyDictionary[Application, BallotBox] = WeakKeyDictionary()  # type: ignore[type-arg]
 
 #: A vote whose last batch was committed less than this many seconds ago is "busy"...
 BUSY = 0.25
@@ -88,13 +87,21 @@ BUSY = 0.25
 GATHER = 0.006
 
 
+def ballot_box(app: StmApplication) -> BallotBox:
+    """The application's ballot box (one per application: tests run several)."""
+    box = _BOXES.get(app)
+    if box is None:
+        box = _BOXES[app] = BallotBox(app)
+    return box
+
+
 class BallotBox:
     """The presses of every vote of one application, committed per vote in batches."""
 
     def __init__(self, app: StmApplication) -> None:
         self.app = app
-        self.boxes = _BOXES.setdefault(app, {})
-        self.recent = _RECENT.setdefault(app, {})  # vote id -> when its last batch committed
+        self.boxes: dict[int, _Box] = {}  # vote id -> presses waiting for its next batch
+        self.recent: dict[int, float] = {}  # vote id -> when its last batch committed
 
     async def cast(self, vote_id: int, press: ballots.Press) -> ballots.Casted | Refusal:
         """Queue the press; return once its batch is committed (its refusal, if refused)."""

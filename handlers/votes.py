@@ -82,7 +82,7 @@ def _start(context: StmContext, opened: votes.Opened, deadline: datetime) -> Non
 
 #: ``chat_data`` key: the electronic vote whose deadline may be typed in this chat.
 TYPED_DEADLINE = "plazo_votacion"
-_TYPED = re.compile(r"\s*(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*")
+_TYPED = re.compile(r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s+([0-9]{1,2}:[0-9]{2})\s*")
 
 
 async def plazo_escrito(update: Update, context: StmContext) -> None:
@@ -119,7 +119,7 @@ async def voto_boton(update: Update, context: StmContext) -> None:
     assert query is not None
     vote_id, choice = buttons.ids(query.data, choices=buttons.VOTE_CHOICES)
     press = ballots.Press(query.from_user.id, buttons.VOTE_CHOICES[choice], context.now())
-    casted = await voting.BallotBox(context.app).cast(vote_id, press)  # committed on return
+    casted = await voting.ballot_box(context.app).cast(vote_id, press)  # committed on return
     if isinstance(casted, Refusal):
         raise casted
     await query.answer(f"Tu voto quedó registrado: {casted.label}")

@@ -62,18 +62,6 @@ class Casted:
     completed: bool
 
 
-async def cast(
-    session: AsyncSession, *, now: datetime, vote_id: int, telegram_user_id: int, choice: str
-) -> Casted:
-    """Store one ballot (see :func:`cast_many`); a refusal is raised."""
-    (result,) = await cast_many(
-        session, vote_id=vote_id, presses=[Press(telegram_user_id, choice, now)]
-    )
-    if isinstance(result, Refusal):
-        raise result
-    return result
-
-
 @dataclass
 class _Tally:
     """The vote's row as the batch changes it (plain values: Core, not ORM, for speed)."""

@@ -63,7 +63,6 @@ class Binding:
     role: str
     seat_name: str | None
     full_name: str
-    facilitator_chat_id: int | None
 
 
 async def redeem(
@@ -104,14 +103,6 @@ async def redeem(
     if member.full_name is None:
         member.full_name = clean_name(profile_name or "Facilitador(a)", command="start")
     seat = await session.get(Seat, member.seat_id) if member.seat_id else None
-    facilitator_chat = await session.scalar(
-        select(Member.telegram_user_id).where(
-            Member.secretariat_id == member.secretariat_id,
-            Member.role == "facilitador",
-            Member.active,
-            Member.id != member.id,
-        )
-    )
     audit.record(
         session,
         now=now,
@@ -127,5 +118,4 @@ async def redeem(
         role=member.role,
         seat_name=seat.name if seat else None,
         full_name=member.full_name,
-        facilitator_chat_id=facilitator_chat,
     )
