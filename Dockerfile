@@ -6,6 +6,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Pango + HarfBuzz-subset + a serif font: WeasyPrint renders the minutes' PDFs (issue 11).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
@@ -20,5 +26,6 @@ RUN pip install . \
 
 USER stm
 VOLUME ["/app/data"]
-ENV DATABASE_URL=sqlite+aiosqlite:////app/data/stm.sqlite3
+ENV DATABASE_URL=sqlite+aiosqlite:////app/data/stm.sqlite3 \
+    DATA_DIR=/app/data
 CMD ["python", "-m", "bot"]

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,12 +13,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+## system-deps: Pango, HarfBuzz-subset and a font for the minutes' PDFs (apt-get as root)
+system-deps:
+	bash scripts/system-deps.sh
+
 ## run: install and run the bot (needs TELEGRAM_BOT_TOKEN; SQLite under ./data by default)
-run: $(STAMP)
+run: $(STAMP) system-deps
 	$(BIN)/python -m bot
 
 ## test: install and run the whole test suite, then the linters
-test: $(STAMP)
+test: $(STAMP) system-deps
 	PTB_TIMEDELTA=1 $(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
 
@@ -33,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/onboarding.py
 	$(BIN)/python bench/followups.py
 	$(BIN)/python bench/scheduler.py
+	$(BIN)/python bench/minutes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
-from bot import cancelling, linking, menus, voting
+from bot import cancelling, linking, menus, minutes_flow, voting
 from bot.clock import Clock, system_clock
 from bot.context import StmApplication, StmContext
 from bot.errors import on_error
@@ -28,6 +28,7 @@ from handlers import (
     choices,
     convocations,
     importing,
+    minutes,
     onboarding,
     reminders,
     roster,
@@ -83,6 +84,7 @@ def build_application(
     assert isinstance(application, StmApplication)
     application.add_handlers(convocations.GUIDED_HANDLERS, group=-1)
     application.add_handlers(votes.TYPED_HANDLERS, group=-2)
+    application.add_handlers(minutes.EARLY_HANDLERS, group=-3)
     for module in (
         onboarding,
         secretariats,
@@ -95,6 +97,7 @@ def build_application(
         votes,
         cancellations,
         reminders,
+        minutes,
     ):
         application.add_handlers(module.HANDLERS)
     # The catch-alls (choice buttons, stale buttons, unknown commands) go last.
@@ -118,6 +121,7 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     await cancelling.schedule_pending(application)  # R11 windows that closed while down
     await voting.schedule_open_deadlines(application)  # deadlines passed while down: now
     await linking.flush_owed(application)  # linking notices owed when the bot stopped
+    await minutes_flow.resume(application)  # signed files, copies and mail owed (R14, R15a)
     # R23: missed reminders sent or dropped, then one job armed at the next moment
     await planner.start(
         application, wake=jobs.enviar_recordatorios, sweep=jobs.revisar_recordatorios

@@ -31,6 +31,8 @@ class Action(StrEnum):
     DEADLINE = "d"  # d:<vote id>:<hours>: an electronic vote's deadline
     CLOSE = "x"  # x:<vote id>: /cerrar, when several votes are open
     CANCEL = "k"  # k:<cancellation id>:<1 apruebo | 0 no apruebo> (R11)
+    MINUTES = "m"  # m:<version id>:<1 circular para firma | 2 subir versión corregida> (R14)
+    SIGN = "f"  # f:<version id>:<1 firmo el acta | 2 pido cambios> (R14)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ _ARITY = {
     Action.DEADLINE: 2,
     Action.CLOSE: 1,
     Action.CANCEL: 2,
+    Action.MINUTES: 2,
+    Action.SIGN: 2,
 }
 
 
@@ -204,6 +208,32 @@ def cancellation(request_id: int) -> InlineKeyboardMarkup:
             _row(
                 ("Apruebo la cancelación", encode(Action.CANCEL, request_id, 1)),
                 ("No apruebo", encode(Action.CANCEL, request_id, 0)),
+            )
+        ]
+    )
+
+
+MINUTES_CHOICES = {1: "circular", 2: "subir"}
+SIGN_CHOICES = {1: "firmo", 2: "cambios"}
+
+
+def minutes_draft(version_id: int) -> InlineKeyboardMarkup:
+    """The facilitator's ``Circular para firma`` / ``Subir versión corregida`` (R14)."""
+    return InlineKeyboardMarkup(
+        [
+            _row(("Circular para firma", encode(Action.MINUTES, version_id, 1))),
+            _row(("Subir versión corregida", encode(Action.MINUTES, version_id, 2))),
+        ]
+    )
+
+
+def signature(version_id: int) -> InlineKeyboardMarkup:
+    """A signatory's ``Firmo el acta`` / ``Pido cambios`` on one exact version (R14)."""
+    return InlineKeyboardMarkup(
+        [
+            _row(
+                ("Firmo el acta", encode(Action.SIGN, version_id, 1)),
+                ("Pido cambios", encode(Action.SIGN, version_id, 2)),
             )
         ]
     )

@@ -18,6 +18,7 @@ from bot.outbox import Outbox
 from bot.settings import Settings
 from domain.roles import Actor, Target
 from storage.db import Database
+from storage.files import FileStore
 
 
 class StmApplication(Application):  # type: ignore[type-arg]
@@ -30,6 +31,8 @@ class StmApplication(Application):  # type: ignore[type-arg]
         self.stm_settings = stm_settings
         #: Work that outlives its update (notices, fan-outs, re-derivations).
         self.background = Background()
+        #: Minutes and signed files, by SHA-256, under ``DATA_DIR`` (R14).
+        self.files = FileStore(stm_settings.data_dir)
         self._outbox: Outbox | None = None
 
     @property

@@ -14,8 +14,11 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.mail import MailConfig, MailConfigError, parse_mail_config
+
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/stm.sqlite3"
+DEFAULT_DATA_DIR = Path("data")
 _TOKEN = re.compile(r"[0-9]{3,20}:[A-Za-z0-9_-]{30,64}")
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -34,6 +37,13 @@ class Settings:
     admins: frozenset[int] = frozenset()
     log_level: str = "INFO"
     invitation_ttl: timedelta = timedelta(days=7)
+    #: Where files are kept by SHA-256 (minutes versions, signed minutes): ``DATA_DIR``.
+    data_dir: Path = DEFAULT_DATA_DIR
+    #: E-mail to the garante (R15a): ``SMTP_URL`` + ``SMTP_FROM``; ``None`` = no e-mail.
+    mail: MailConfig | None = None
+    #: Optional PAdES seal for signed minutes: ``FIRMA_P12`` and ``FIRMA_P12_PASSWORD``.
+    seal_p12: Path | None = None
+    seal_password: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], env_file: Path | None = None) -> Settings:
@@ -75,6 +85,19 @@ class Settings:
         ttl_raw = values.get("INVITATION_TTL_DAYS", "7").strip() or "7"
         if not ttl_raw.isdigit() or not 1 <= int(ttl_raw) <= 90:
             raise SettingsError("INVITATION_TTL_DAYS debe ser un número de días entre 1 y 90.")
+        data_dir = Path(values.get("DATA_DIR", "").strip() or DEFAULT_DATA_DIR)
+        try:
+            mail = parse_mail_config(
+                values.get("SMTP_URL", "").strip(),
+                values.get("SMTP_FROM", "").strip(),
+                ca_file=values.get("SMTP_CA_FILE", "").strip(),
+            )
+        except MailConfigError as exc:
+            raise SettingsError(str(exc)) from None
+        seal_raw = values.get("FIRMA_P12", "").strip()
+        seal_p12 = Path(seal_raw) if seal_raw else None
+        if seal_p12 is not None and not seal_p12.is_file():
+            raise SettingsError(f"FIRMA_P12 no es un archivo legible: {seal_raw!r}.")
         return cls(
             token=token,
             api_url=api_url.rstrip("/"),
@@ -82,6 +105,10 @@ class Settings:
             admins=frozenset(admins),
             log_level=level,
             invitation_ttl=timedelta(days=int(ttl_raw)),
+            data_dir=data_dir,
+            mail=mail,
+            seal_p12=seal_p12,
+            seal_password=values.get("FIRMA_P12_PASSWORD", ""),
         )
 
 

@@ -26,7 +26,23 @@ import holidays
 
 MAX_RANGE_DAYS = 366  # a declared vacation longer than a (leap) year is a typo, not a plan
 DECLARED_REASON = "día inhábil declarado"  # R8
-_WEEKEND_NAMES = {5: "sábado", 6: "domingo"}
+#: Spanish names, for every message and document that writes a date out (R7, R14, R15).
+MONTH_NAMES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+WEEKDAY_NAMES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+_WEEKEND_NAMES = {5: WEEKDAY_NAMES[5], 6: WEEKDAY_NAMES[6]}
 _ONE_DAY = timedelta(days=1)
 
 

@@ -52,6 +52,13 @@ refusal's fields, as a reply or as a button alert. The tree::
     ├── CalendarRefusal
     │   ├── DayAlreadyDeclared / DayNotDeclared
     │   └── BadRange
+    ├── MinutesRefusal              minutes (R14): nothing is stored
+    │   ├── NoHeldSession / AgendaItemNotFound / NoteTooLong
+    │   ├── MinutesAlreadySigned    a signed acta takes no notes, versions or signatures
+    │   ├── NotAMinutesFile / MinutesFileTooLarge
+    │   ├── NoMinutesYet / NotSignedYet
+    │   ├── StaleVersion            a button of a version that is no longer current
+    │   └── AlreadyCirculated / NotCirculated
     └── ImportRefusal               /importar: nothing is added (commands.md "Roster in bulk")
         ├── NotASpreadsheet         neither CSV nor XLSX
         ├── FileTooLarge            over the size limit (checked before downloading)
@@ -506,3 +513,85 @@ class BadRows(ImportRefusal):
     problems: list[RowProblem]
     valid: list[str]
     rows: int
+
+
+class MinutesRefusal(Refusal):
+    """Minutes (R14) that cannot take this step; nothing is stored."""
+
+
+class NoHeldSession(MinutesRefusal):
+    """``/nota`` before any session of the secretariat was installed."""
+
+
+@dataclass(eq=False)
+class AgendaItemNotFound(MinutesRefusal):
+    """``/nota`` names an item the session's agenda does not have."""
+
+    item: int
+    items: int
+    number: int
+
+
+@dataclass(eq=False)
+class NoteTooLong(MinutesRefusal):
+    """A note longer than a paragraph of narrative."""
+
+    limit: int
+
+
+@dataclass(eq=False)
+class MinutesAlreadySigned(MinutesRefusal):
+    """Every signatory signed: the acta is closed (a correction is a new session's matter)."""
+
+    number: int
+
+
+@dataclass(eq=False)
+class NotAMinutesFile(MinutesRefusal):
+    """An upload that is neither a real ``.pdf`` nor a real ``.docx``."""
+
+    filename: str
+
+
+@dataclass(eq=False)
+class MinutesFileTooLarge(MinutesRefusal):
+    """Over the size a bot may download (checked before downloading)."""
+
+    limit_mib: int
+
+
+@dataclass(eq=False)
+class NoMinutesYet(MinutesRefusal):
+    """The session has no version yet: ``/acta n`` makes the draft."""
+
+    number: int
+
+
+@dataclass(eq=False)
+class NotSignedYet(MinutesRefusal):
+    """``/acta_firmada`` before the last signature."""
+
+    number: int
+
+
+@dataclass(eq=False)
+class StaleVersion(MinutesRefusal):
+    """A button of a version that a newer one replaced (its signatures are void)."""
+
+    version: int
+    current: int
+
+
+@dataclass(eq=False)
+class AlreadyCirculated(MinutesRefusal):
+    """This version is already out for signature."""
+
+    version: int
+    at: str
+
+
+@dataclass(eq=False)
+class NotCirculated(MinutesRefusal):
+    """A signature for a version that was never circulated."""
+
+    version: int

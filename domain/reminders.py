@@ -60,6 +60,7 @@ class Kind(StrEnum):
     ACTA = "acta"  # minutes not marked sent to the garante (R15)
     VOTACION = "votacion"  # electronic vote not cast (R13)
     CANCELACION = "cancelacion"  # cancellation approval not given (R11)
+    FIRMA = "firma"  # minutes circulated and not signed by this signatory (R14)
 
 
 @dataclass(frozen=True, order=True)
@@ -92,10 +93,13 @@ DEFAULTS: dict[Kind, str] = {
     Kind.ACTA: "5d,2d,0d",
     Kind.VOTACION: "24h,2h",
     Kind.CANCELACION: "6h",
+    Kind.FIRMA: "2d,0d",
 }
 DEFAULT_OVERDUE_EVERY = 3  # R22: overdue minutes notices every 3rd business day
 #: Series anchored on a day (a deadline), not on a moment: hours make no sense there.
-DAY_ONLY = frozenset({Kind.MENSUAL, Kind.ACTA})
+DAY_ONLY = frozenset({Kind.MENSUAL, Kind.ACTA, Kind.FIRMA})
+#: Series counted forward from their anchor ("2d" = the 2nd business day after), R22.
+AFTER = frozenset({Kind.FIRMA})
 NONE = "no"
 
 #: ASCII digits only: ``٣d`` is refused, not read as 3d (bad input changes nothing).

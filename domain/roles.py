@@ -331,6 +331,47 @@ COMMANDS: dict[str, CommandSpec] = {
             "/acta_enviada <n> [nota]",
             "Registrar que el acta de la sesión n se envió al organismo garante",
         ),
+        CommandSpec(
+            "nota",
+            Where.ANY,
+            _F,
+            Scope.SECRETARIAT,
+            "/nota <n de punto> <texto>",
+            "Agregar tu nota a un punto del orden del día de la última sesión celebrada",
+        ),
+        CommandSpec(
+            "acta",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/acta <n>",
+            "Generar el borrador del acta de la sesión n (o, como pie de un archivo, "
+            "registrar una versión corregida)",
+        ),
+        CommandSpec(
+            "firmas",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/firmas <n>",
+            "Quién firmó el acta de la sesión n y quién falta",
+        ),
+        CommandSpec(
+            "acta_firmada",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/acta_firmada <n>",
+            "El archivo firmado del acta de la sesión n",
+        ),
+        CommandSpec(
+            "verificar",
+            Where.PRIVATE,
+            _EVERYONE,
+            Scope.NONE,
+            "/verificar",
+            "Comprobar por su SHA-256 si un documento es un acta (o una versión) registrada",
+        ),
     )
 }
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from functools import cache
 
 from domain.errors import InvalidSettingValue, InvalidTerm, UnknownSetting
+from domain.minutes import Signatories
 from domain.numbers import ascii_number
 from domain.quorum import QuorumBase, QuorumRule
 from domain.reminders import (
@@ -77,6 +78,9 @@ class SecretariatSettings:
     minutes_overdue_every: int = DEFAULT_OVERDUE_EVERY
     remind_vote: str = DEFAULTS[Kind.VOTACION]
     remind_cancellation: str = DEFAULTS[Kind.CANCELACION]
+    # R14: who signs the minutes; R22: when missing signatures are chased (after circulation).
+    minutes_signatories: Signatories = Signatories.PRESENTES
+    remind_signature: str = DEFAULTS[Kind.FIRMA]
 
     def offsets(self, kind: Kind) -> tuple[Offset, ...]:
         """The offsets in force for one reminder series (stored already validated)."""
@@ -92,6 +96,7 @@ REMINDER_ATTRIBUTES: dict[Kind, str] = {
     Kind.ACTA: "remind_minutes",
     Kind.VOTACION: "remind_vote",
     Kind.CANCELACION: "remind_cancellation",
+    Kind.FIRMA: "remind_signature",
 }
 
 
@@ -361,6 +366,24 @@ SETTINGS: dict[str, SettingSpec] = {
             "R11",
             _OFFSETS_HELP.format(example=DEFAULTS[Kind.CANCELACION]),
             _offsets(Kind.CANCELACION),
+        ),
+        SettingSpec(
+            "firmantes_acta",
+            "minutes_signatories",
+            "Quiénes firman el acta",
+            "R14",
+            "presentes (facilitación y quien representó cada asiento presente) o todos "
+            "(facilitación y la persona titular de cada asiento)",
+            _choice(Signatories),
+        ),
+        SettingSpec(
+            "recordar_firma",
+            "remind_signature",
+            "Recordatorio de firmar el acta",
+            "R14, R22",
+            "lista separada por comas de Nd (N días hábiles después de circular el acta; 0d "
+            f"es el mismo día), p. ej. {DEFAULTS[Kind.FIRMA]}; o no para desactivarlo",
+            _offsets(Kind.FIRMA),
         ),
     )
 }

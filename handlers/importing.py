@@ -57,6 +57,8 @@ async def documento(update: Update, context: StmContext) -> None:
     message = update.effective_message
     assert message is not None
     assert message.document is not None
+    if context.consumed:  # the document /verificar was waiting for (handlers/minutes.py)
+        return
     pending = context.chat_data.get(PENDING_IMPORT)
     if not isinstance(pending, PendingImport) or context.now() - pending.since > PENDING_TTL:
         context.chat_data.pop(PENDING_IMPORT, None)

@@ -184,3 +184,14 @@ def number_and_note(text: str, command: str) -> tuple[int, str | None]:
     number = roster_number(first, command)
     note = " ".join(rest.split())[:NOTE_MAX]
     return number, note or None
+
+
+def nota(text: str) -> tuple[int, str]:
+    """``/nota <n de punto> <texto>``: the text keeps its line breaks (it is narrative)."""
+    first, _, rest = text.strip().partition(" ")
+    first, _, inline = first.partition("\n")
+    item = roster_number(first, "nota")
+    body = "\n".join(line.strip() for line in f"{inline}\n{rest}".strip().splitlines()).strip()
+    if not body:
+        raise Usage("nota")
+    return item, body

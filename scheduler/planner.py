@@ -214,6 +214,7 @@ def _markup(series: reminders.Series) -> InlineKeyboardMarkup | None:
         "cover": buttons.cover,
         "ballot": buttons.ballot,
         "cancel": buttons.cancellation,
+        "sign": buttons.signature,
     }[name](ident)
 
 

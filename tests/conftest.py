@@ -88,9 +88,13 @@ def fake() -> Iterator[FakeBotAPI]:
 
 
 @pytest.fixture
-async def harness(fake: FakeBotAPI, database_url: str, clock: FakeClock) -> AsyncIterator[Harness]:
+async def harness(
+    fake: FakeBotAPI, database_url: str, clock: FakeClock, tmp_path: Path
+) -> AsyncIterator[Harness]:
     """The real application, polling the fake server, over the test database."""
-    async with start_harness(fake, database_url, clock, admins={ADMIN_ID}) as running:
+    async with start_harness(
+        fake, database_url, clock, admins={ADMIN_ID}, data_dir=tmp_path / "data"
+    ) as running:
         yield running
 
 

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import re
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.context import StmApplication
+from bot.mail import MailConfig
 from bot.ratelimit import DeliveryRateLimiter
 from bot.settings import Settings
 from storage.db import Database, make_engine, make_sessionmaker
@@ -112,14 +115,26 @@ async def start_harness(
     admins: set[int],
     ttl_days: int = 7,
     rate_limiter: DeliveryRateLimiter | None = None,
+    data_dir: Path | None = None,
+    mail: MailConfig | None = None,
+    seal_p12: Path | None = None,
+    seal_password: str = "",
 ) -> AsyncIterator[Harness]:
-    """Run the bot against ``fake`` until the block ends, like ``run_polling`` does."""
+    """Run the bot against ``fake`` until the block ends, like ``run_polling`` does.
+
+    ``data_dir`` (files by SHA-256) defaults to a new temporary directory, so no test
+    writes into the repository's ``./data``.
+    """
     settings = Settings(
         token=TOKEN,
         api_url=fake.url,
         database_url=database_url,
         admins=frozenset(admins),
         invitation_ttl=timedelta(days=ttl_days),
+        data_dir=data_dir or Path(tempfile.mkdtemp(prefix="stm-data-")),
+        mail=mail,
+        seal_p12=seal_p12,
+        seal_password=seal_password,
     )
     db = make_sessionmaker(make_engine(database_url))
     # The production limiter, spaced for a test's pace (bench/fanout.py and

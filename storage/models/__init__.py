@@ -13,6 +13,15 @@ from storage.models.meeting import (
     Presence,
 )
 from storage.models.menu import PublishedMenu
+from storage.models.minutes import (
+    GaranteMailing,
+    MinutesChangeRequest,
+    MinutesNote,
+    MinutesSignature,
+    MinutesVersion,
+    SignedMinutes,
+    StoredFile,
+)
 from storage.models.reminder import Reminder
 from storage.models.roster import Invitation, Member
 from storage.models.secretariat import Seat, Secretariat
@@ -27,9 +36,14 @@ __all__ = [
     "CancellationAnswer",
     "CustomaryProposal",
     "Delivery",
+    "GaranteMailing",
     "Invitation",
     "Meeting",
     "Member",
+    "MinutesChangeRequest",
+    "MinutesNote",
+    "MinutesSignature",
+    "MinutesVersion",
     "NonWorkingDay",
     "PendingChoice",
     "Presence",
@@ -38,5 +52,7 @@ __all__ = [
     "Seat",
     "SeatBallot",
     "Secretariat",
+    "SignedMinutes",
+    "StoredFile",
     "Vote",
 ]

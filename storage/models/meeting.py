@@ -57,6 +57,9 @@ class Meeting(Base):
     minutes_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     minutes_sent_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     minutes_note: Mapped[str | None] = mapped_column(Text)
+    # How the sending was established: "manual" (/acta_enviada) or "correo" (R15a: the mail
+    # server's acceptance, see GaranteMailing).
+    minutes_sent_via: Mapped[str | None] = mapped_column(String(16))
 
     # Drafts have neither (NULLs never collide); sent sessions are numbered once.
     __table_args__ = (

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import convocation
+from domain.calendar import WEEKDAY_NAMES
 from domain.errors import NoUpcomingSession, SessionNotFound
 from domain.notice import SessionKind
 from domain.roles import Target
@@ -56,12 +57,11 @@ class MeetingView:
     agenda_vote: str | None = None  # R10: the agenda-approval result, or "en votación"
 
 
-_WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
 
 def weekday_name(day: date) -> str:
     """The Spanish weekday of ``day`` ("martes")."""
-    return _WEEKDAYS[day.weekday()]
+    return WEEKDAY_NAMES[day.weekday()]
 
 
 def local_stamp(moment: datetime, tz: str) -> str:

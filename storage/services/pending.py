@@ -24,7 +24,7 @@ from storage.services.reminders import Series, plan
 from storage.services.secretariats import settings_of
 
 #: What /pendientes lists: the caller's own things to do, not the session-day notice.
-_TODO = (Kind.ASISTENCIA, Kind.VOTACION, Kind.CANCELACION, Kind.MENSUAL, Kind.ACTA)
+_TODO = (Kind.ASISTENCIA, Kind.VOTACION, Kind.CANCELACION, Kind.FIRMA, Kind.MENSUAL, Kind.ACTA)
 
 
 @dataclass(frozen=True)

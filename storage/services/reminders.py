@@ -24,7 +24,7 @@ from domain import ballots as ballot_rules
 from domain import reminders as rules
 from domain.attendance import Answer, SeatState
 from domain.ballots import Cast, VoteKind
-from domain.calendar import BusinessCalendar
+from domain.calendar import MONTH_NAMES, BusinessCalendar
 from domain.notice import SessionKind, local_date
 from domain.outcomes import Choice
 from domain.reminders import Kind, Moment
@@ -37,9 +37,12 @@ from storage.models import (
     CancellationAnswer,
     Meeting,
     Member,
+    MinutesSignature,
+    MinutesVersion,
     NonWorkingDay,
     Seat,
     Secretariat,
+    SignedMinutes,
     Vote,
 )
 from storage.services import access
@@ -51,20 +54,6 @@ from storage.services.secretariats import settings_of
 #: Sessions that count as "the month has its ordinary session" (R6).
 _HOLDING = ("convocada", "en_curso", "instalada", "sin_quorum", "concluida")
 _FAR = timedelta(days=365 * 100)  # "until the minutes are marked sent"
-_MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
 
 
 @dataclass(frozen=True)
@@ -77,7 +66,7 @@ class Series:
     chat_id: int
     moments: tuple[Moment, ...]
     about: Mapping[str, Any]
-    button: tuple[str, int] | None = None  # ("rsvp" | "cover" | "ballot" | "cancel", id)
+    button: tuple[str, int] | None = None  # ("rsvp" | "cover" | "ballot" | "cancel" | "sign", id)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -365,7 +354,7 @@ async def _monthly_series(
                     tuple(m for m in moments if m.due > stm.row.created_at),
                     {
                         "secretariat": stm.row.name,
-                        "month": f"{_MONTHS[month - 1]} de {year}",
+                        "month": f"{MONTH_NAMES[month - 1]} de {year}",
                         "last_day": last.isoformat(),
                         "last_weekday": weekday_name(last),
                         "possible": today <= last,
@@ -540,6 +529,74 @@ async def _cancellation_series(
     return out
 
 
+async def _signature_series(
+    session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
+) -> list[Series]:
+    """R14, R22: a circulated version's missing signatures, N business days after it went out.
+
+    Only the version in force of an acta not yet signed: a new version voids the old
+    one's series with it, and the last signature ends them all (R23: re-checked state).
+    """
+    rows = list(
+        await session.execute(
+            select(MinutesVersion, Meeting)
+            .join(Meeting, Meeting.id == MinutesVersion.meeting_id)
+            .outerjoin(SignedMinutes, SignedMinutes.meeting_id == Meeting.id)
+            .where(
+                _in(Meeting.secretariat_id, stms.keys()),
+                MinutesVersion.circulated_at.is_not(None),
+                MinutesVersion.voided_at.is_(None),
+                SignedMinutes.meeting_id.is_(None),
+            )
+        )
+    )
+    signed: dict[int, set[int]] = defaultdict(set)
+    for chunk in ledger.chunks([v.id for v, _ in rows]):
+        for version_id, member_id in await session.execute(
+            select(MinutesSignature.version_id, MinutesSignature.member_id).where(
+                MinutesSignature.version_id.in_(chunk)
+            )
+        ):
+            signed[version_id].add(member_id)
+    out = []
+    for version, meeting in rows:
+        stm = stms[meeting.secretariat_id]
+        assert version.circulated_at is not None
+        circulated_on = local_date(version.circulated_at, stm.row.time_zone)
+        dues = [
+            rules.at_hour(
+                stm.calendar.business_day_after(circulated_on, o.amount)
+                if o.amount
+                else circulated_on,
+                stm.settings.reminder_time,
+                stm.row.time_zone,
+            )
+            for o in stm.settings.offsets(Kind.FIRMA)
+        ]
+        people = {m.id: m for m in stm.members}
+        for entry in version.signatories:
+            person = people.get(entry["member_id"])
+            if person is None or not person.telegram_user_id or person.id in signed[version.id]:
+                continue
+            out.append(
+                Series(
+                    stm.row.id,
+                    Kind.FIRMA,
+                    f"a{version.id}:p{person.id}",
+                    person.telegram_user_id,
+                    _moments(dues, after=version.circulated_at, until=now + _FAR),
+                    {
+                        **_meeting_about(stm, meeting),
+                        "version": version.number,
+                        "sha256": version.sha256,
+                        "circulated": stm.local(version.circulated_at),
+                    },
+                    ("sign", version.id),
+                )
+            )
+    return out
+
+
 async def plan(
     session: AsyncSession, *, now: datetime, secretariat_ids: Collection[int] | None = None
 ) -> Plan:
@@ -554,6 +611,7 @@ async def plan(
         _minutes_series,
         _vote_series,
         _cancellation_series,
+        _signature_series,
     ):
         result.series.extend(await derive(session, stms, now))
     result.recorded = await ledger.settled_until(session, {s.key for s in result.series})

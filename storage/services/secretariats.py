@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import secretariat_settings
 from domain.errors import GroupLinkedElsewhere, SeatExists, SecretariatExists
+from domain.minutes import Signatories
 from domain.quorum import QuorumBase, QuorumRule, quorum_denominator, quorum_required
 from domain.roles import Role, Target
 from domain.roster import DEFAULT_SEATS, clean_name, clean_seat_key
@@ -272,6 +273,7 @@ def settings_of(secretariat: Secretariat) -> SecretariatSettings:
     values["quorum_base"] = QuorumBase(values["quorum_base"])
     values["non_business_sessions"] = NonBusinessSessions(values["non_business_sessions"])
     values["minutes_deadline"] = MinutesDeadline(values["minutes_deadline"])
+    values["minutes_signatories"] = Signatories(values["minutes_signatories"])
     return SecretariatSettings(**values)
 
 

@@ -94,3 +94,45 @@ def test_start_without_a_valid_token_exits_2_with_one_line(
     assert len(lines) == 1, done.stderr
     assert "TELEGRAM_BOT_TOKEN" in lines[0]
     assert "Traceback" not in done.stderr
+
+
+def test_minutes_variables(tmp_path: Path) -> None:
+    """Issue 11: DATA_DIR, SMTP_URL + SMTP_FROM (R15a), FIRMA_P12 + its password."""
+    seal = tmp_path / "sello.p12"
+    seal.write_bytes(b"not checked here: bot.minutes_files.load_seal reads it")
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "DATA_DIR": str(tmp_path / "datos"),
+            "SMTP_URL": "smtp://stm%40zamora:s3cr%2Ft@mail.example.mx:587",
+            "SMTP_FROM": "STM Zamora <stm@zamora.example.mx>",
+            "FIRMA_P12": str(seal),
+            "FIRMA_P12_PASSWORD": "clave-del-sello",
+        }
+    )
+    assert settings.data_dir == tmp_path / "datos"
+    assert settings.mail is not None
+    assert (settings.mail.host, settings.mail.port, settings.mail.security) == (
+        "mail.example.mx",
+        587,
+        "starttls",
+    )
+    assert settings.seal_p12 == seal
+    assert "s3cr/t" not in repr(settings)
+    assert "clave-del-sello" not in repr(settings)
+    default = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert default.mail is None
+    assert default.seal_p12 is None
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"SMTP_URL": "http://mail.example.mx", "SMTP_FROM": "a@b.mx"}, "SMTP_URL"),
+        ({"FIRMA_P12": "/no/existe.p12"}, "FIRMA_P12"),
+    ],
+)
+def test_minutes_variables_refused(variables: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message) as refused:
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, **variables})
+    assert "\n" not in str(refused.value)

@@ -17,7 +17,7 @@ from domain.roles import (
     resolve,
 )
 
-ANYONE_ONLY = {"start", "ayuda", "privacidad"}
+ANYONE_ONLY = {"start", "ayuda", "privacidad", "verificar"}
 FACILITATOR_ONLY = {
     "vincular",
     "asiento",
@@ -38,6 +38,8 @@ FACILITATOR_ONLY = {
     "instalar",
     "concluir",
     "acta_enviada",
+    "nota",
+    "acta",
 }
 MEMBERS_ONLY = {
     "integrantes",
@@ -49,6 +51,8 @@ MEMBERS_ONLY = {
     "pendientes",
     "recordatorios",
     "actas",
+    "firmas",
+    "acta_firmada",
 }
 
 

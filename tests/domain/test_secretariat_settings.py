@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import InvalidSettingValue, InvalidTerm, UnknownSetting
+from domain.minutes import Signatories
 from domain.quorum import QuorumBase, QuorumRule
 from domain.secretariat_settings import (
     SETTINGS,
@@ -58,6 +59,8 @@ def test_keys_are_the_contract_keys() -> None:
         "acta_vencida_cada",
         "recordar_votacion",
         "recordar_cancelacion",
+        "firmantes_acta",
+        "recordar_firma",
     ]
 
 
@@ -68,6 +71,8 @@ def test_keys_are_the_contract_keys() -> None:
         ("quorum", "estricto", "quorum_rule", QuorumRule.ESTRICTO),
         ("QUORUM", "Estricto", "quorum_rule", QuorumRule.ESTRICTO),
         ("quorum_base", "ocupados", "quorum_base", QuorumBase.OCUPADOS),
+        ("firmantes_acta", "todos", "minutes_signatories", Signatories.TODOS),  # R14
+        ("recordar_firma", "3d, 1d", "remind_signature", "3d,1d"),  # R22: after circulation
         ("aviso_ordinaria", "7", "notice_ordinary", 7),
         ("aviso_extraordinaria", "2", "notice_extraordinary", 2),
         ("sesion_en_inhabil", "no", "non_business_sessions", NonBusinessSessions.NO),

@@ -97,7 +97,7 @@ async def test_linking_notices_owed_at_a_restart_are_sent_at_start_up(
 async def test_menus_per_scope(harness: Harness) -> None:
     z = await setup_zamora(harness)
     public = [c["command"] for c in harness.fake.commands_for({"type": "default"})]
-    assert public == ["start", "ayuda", "privacidad"]
+    assert public == ["start", "ayuda", "privacidad", "verificar"]
     group = [c["command"] for c in harness.fake.commands_for({"type": "all_group_chats"})]
     assert "vincular" in group
     assert "alta" not in group
@@ -128,6 +128,9 @@ async def test_menus_per_scope(harness: Harness) -> None:
         "pendientes",
         "recordatorios",
         "actas",
+        "firmas",
+        "acta_firmada",
+        "verificar",
     }
 
 

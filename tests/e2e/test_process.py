@@ -40,6 +40,7 @@ async def test_python_m_bot_migrates_polls_answers_and_stops(
             "start",
             "ayuda",
             "privacidad",
+            "verificar",
         ]
     finally:
         process.send_signal(signal.SIGINT)

@@ -1,0 +1,408 @@
+"""The minutes' path from draft to the garante (R14, R15a, R20), shared by handlers and jobs.
+
+Rendering (``bot.minutes_files``) is CPU work of a second or more for a long session, so
+it runs in a thread and never stalls other chats' updates. Every step commits before it is
+announced; the slow tail of the last signature — issuing the signed file, the copies to
+every member and the group, the e-mail to the garante — runs in the background and is
+finished at start-up if the process stopped in the middle (:func:`resume`): the database
+says what is owed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import Message
+
+from bot import buttons, delivery, mail, messages, minutes_files
+from bot.background import BACKGROUND
+from bot.context import StmApplication, StmContext
+from domain import minutes as rules
+from domain.errors import StaleButton
+from domain.minutes import FileKind
+from domain.roles import Target
+from storage.files import sha256_hex
+from storage.services import minutes, minutes_record, minutes_versions, signed_minutes
+from storage.services.convocations import Attempt
+from storage.services.meetings import local_stamp
+
+log = logging.getLogger(__name__)
+
+DOCX = FileKind.DOCX.media_type
+PDF = FileKind.PDF.media_type
+
+
+@dataclass(frozen=True)
+class Draft:
+    """``/acta n``: the version and its two files."""
+
+    view: minutes_versions.VersionView
+    pdf: bytes
+    docx: bytes
+    reused: bool
+    voided: minutes_versions.Added | None
+
+
+def draft_names(number: int, version: int) -> tuple[str, str]:
+    """File names of a draft: what the facilitator downloads and edits."""
+    stem = f"acta-sesion-{number}-v{version}"
+    return f"{stem}.pdf", f"{stem}.docx"
+
+
+async def _store(app: StmApplication, data: bytes, media_type: str) -> str:
+    sha = await asyncio.to_thread(app.files.put, data)
+    async with app.db.begin() as session:
+        await minutes_versions.register_file(
+            session, now=app.clock(), sha256=sha, size=len(data), media_type=media_type
+        )
+    return sha
+
+
+async def make_draft(app: StmApplication, target: Target, number: int) -> Draft:
+    """Render the draft of held session ``number`` from its record; the next version.
+
+    When the record did not change since the current version (the bot's own draft with
+    the same fingerprint), that version is sent again instead of adding an identical one.
+    """
+    async with app.db() as session:
+        meeting = await minutes_record.held(session, target, number)
+        await minutes_record.ensure_not_signed(session, meeting)
+        record = await minutes_record.record_of(session, meeting)
+        fingerprint = rules.fingerprint(record)
+        reusable = await minutes_versions.reusable_draft(session, target, number, fingerprint)
+        upcoming = await minutes_versions.next_number(session, meeting.id)
+    if reusable is not None:
+        pdf = await asyncio.to_thread(app.files.get, reusable.sha256)
+        assert reusable.docx_sha256 is not None
+        docx = await asyncio.to_thread(app.files.get, reusable.docx_sha256)
+        return Draft(reusable, pdf, docx, True, None)
+    pdf, docx = await asyncio.gather(
+        asyncio.to_thread(
+            minutes_files.render_pdf, record, version=upcoming, fingerprint=fingerprint
+        ),
+        asyncio.to_thread(
+            minutes_files.render_docx, record, version=upcoming, fingerprint=fingerprint
+        ),
+    )
+    pdf_sha = await _store(app, pdf, PDF)
+    docx_sha = await _store(app, docx, DOCX)
+    added = await _add(
+        app,
+        target,
+        number,
+        sha256=pdf_sha,
+        kind=FileKind.PDF,
+        filename=draft_names(number, upcoming)[0],
+        source="borrador",
+        docx_sha256=docx_sha,
+        fingerprint=fingerprint,
+        expected=upcoming,
+    )
+    return Draft(added.view, pdf, docx, added.reused, added)
+
+
+async def add_upload(
+    app: StmApplication, target: Target, number: int, data: bytes, kind: FileKind, filename: str
+) -> minutes_versions.Added:
+    """A corrected version the facilitator uploaded: stored as is, by its SHA-256."""
+    async with app.db() as session:
+        meeting = await minutes_record.held(session, target, number)
+        await minutes_record.ensure_not_signed(session, meeting)
+    sha = await _store(app, data, kind.media_type)
+    return await _add(
+        app, target, number, sha256=sha, kind=kind, filename=filename, source="corregida"
+    )
+
+
+async def _add(
+    app: StmApplication, target: Target, number: int, **version: Any
+) -> minutes_versions.Added:
+    """Record the next version (one unit of work) and tell the voided one's signatories."""
+    async with app.db.begin() as session:
+        added = await minutes_versions.add_version(
+            session, now=app.clock(), target=target, number=number, **version
+        )
+    tell_voided(app, added)
+    return added
+
+
+def tell_voided(app: StmApplication, added: minutes_versions.Added) -> None:
+    """R14: a new version voids the previous one's signatures; its signatories are told."""
+    if added.voided is None:
+        return
+    for person in added.tell:
+        if person.chat_id is not None:
+            app.outbox.message(
+                person.chat_id,
+                "minutes/voided",
+                view=added.view,
+                voided=added.voided,
+                signatures=added.voided_signatures,
+            )
+
+
+def circulate_out(
+    app: StmApplication, circulated: minutes_versions.Circulated, data: bytes
+) -> asyncio.Future[list[delivery.Outcome]]:
+    """The version's file to every linked signatory, with ``Firmo el acta`` / ``Pido cambios``."""
+    view = circulated.view
+    markup = buttons.signature(view.id)
+    caption = messages.render("minutes/circular_caption", view=view)
+    filename = (
+        view.filename
+        if view.kind == FileKind.DOCX.value
+        else draft_names(view.number, view.version)[0]
+    )
+
+    def job(chat_id: int) -> delivery.Send:
+        async def send() -> Sequence[Message]:
+            return [
+                await app.bot.send_document(
+                    chat_id, data, filename=filename, caption=caption, reply_markup=markup
+                )
+            ]
+
+        return send
+
+    return app.outbox.post_all(
+        [(p.chat_id, job(p.chat_id)) for p in circulated.signatories if p.chat_id is not None]
+    )
+
+
+def after_signature(app: StmApplication, signed: minutes_versions.Signed) -> None:
+    """Tell the facilitator; on the last signature, issue the signed file (background)."""
+    if signed.facilitator_chat is not None:
+        app.outbox.message(signed.facilitator_chat, "minutes/signature_notice", signed=signed)
+    if signed.complete:
+        app.background.spawn(issue(app, signed.view.meeting_id), name="minutes-issue")
+
+
+_SEAL_CACHE: dict[str, minutes_files.Seal] = {}
+
+
+def _seal(app: StmApplication) -> minutes_files.Seal | None:
+    path = app.stm_settings.seal_p12
+    if path is None:
+        return None
+    key = str(path)
+    if key not in _SEAL_CACHE:
+        password = app.stm_settings.seal_password.encode() or None
+        _SEAL_CACHE[key] = minutes_files.load_seal(path, password)
+    return _SEAL_CACHE[key]
+
+
+async def issue(app: StmApplication, meeting_id: int) -> None:
+    """The signed file (R14): approved version + signature page, stored, then sent out."""
+    async with app.db() as session:
+        owed = await signed_minutes.to_issue(session, meeting_id)
+    if owed is not None:
+        version_file = await asyncio.to_thread(app.files.get, owed.version_sha256)
+        seal = await asyncio.to_thread(_seal, app)  # the first load imports pyHanko
+        issued_at = f"{local_stamp(app.clock(), owed.time_zone)} ({owed.time_zone})"
+        signed = await asyncio.to_thread(
+            minutes_files.signed_pdf,
+            version_file,
+            owed.kind,
+            record_title=owed.title,
+            secretariat=owed.secretariat,
+            number=owed.number,
+            version=owed.version,
+            version_sha256=owed.version_sha256,
+            signatures=owed.signatures,
+            issued_at=issued_at,
+            seal=seal,
+        )
+        sha = await _store(app, signed, PDF)
+        async with app.db.begin() as session:
+            issued = await signed_minutes.record_issued(
+                session,
+                now=app.clock(),
+                meeting_id=meeting_id,
+                sha256=sha,
+                sealed=seal is not None,
+                mail=app.stm_settings.mail is not None,
+            )
+        log.info("minutes of meeting %s signed and issued (%s)", meeting_id, sha[:12])
+        if issued is not None and issued.mailing_id is not None:
+            app.background.spawn(send_mail(app, issued.mailing_id), name="garante-mail")
+    await send_copies(app, meeting_id)
+
+
+async def send_copies(app: StmApplication, meeting_id: int) -> None:
+    """R20: the signed file to the facilitator, every titular and substitute, and the group."""
+    async with app.db() as session:
+        copies = await signed_minutes.copies_of(session, meeting_id)
+    if copies is None:
+        return
+    data = await asyncio.to_thread(app.files.get, copies.sha256)
+    filename = signed_minutes.signed_filename(copies.number)
+    caption = messages.render("minutes/signed_caption", copies=copies)
+
+    def job(chat_id: int) -> delivery.Send:
+        async def send() -> Sequence[Message]:
+            return [await app.bot.send_document(chat_id, data, filename=filename, caption=caption)]
+
+        return send
+
+    reachable = sorted(
+        (r for r in copies.recipients if r.chat_id is not None),
+        key=lambda r: r.chat_id != copies.facilitator_chat,
+    )
+    jobs = [(r.chat_id, job(r.chat_id)) for r in reachable if r.chat_id is not None]
+    if copies.group_chat_id is not None:
+        jobs.append((copies.group_chat_id, job(copies.group_chat_id)))
+    outcomes = await app.outbox.post_all(jobs)
+    attempts = [
+        Attempt(r.member_id, o.chat_id, o.ok, o.message_ids, o.failure, o.at)
+        for r, o in zip(reachable, outcomes, strict=False)
+    ]
+    attempts += [
+        Attempt(r.member_id, None, False, (), "sin_vincular", None)
+        for r in copies.recipients
+        if r.chat_id is None
+    ]
+    group = outcomes[-1] if copies.group_chat_id is not None else None
+    if group is not None:
+        attempts.append(
+            Attempt(None, group.chat_id, group.ok, group.message_ids, group.failure, group.at)
+        )
+    async with app.db.begin() as session:
+        first = await signed_minutes.record_copies(
+            session, now=app.clock(), meeting_id=meeting_id, attempts=attempts
+        )
+    if not first or copies.facilitator_chat is None:
+        return
+    failures = [(r, o.failure) for r, o in zip(reachable, outcomes, strict=False) if not o.ok]
+    failures += [(r, "sin_vincular") for r in copies.recipients if r.chat_id is None]
+    app.outbox.message(
+        copies.facilitator_chat,
+        "minutes/copies_report",
+        copies=copies,
+        delivered=sum(1 for o in outcomes[: len(reachable)] if o.ok),
+        total=len(copies.recipients),
+        failures=failures,
+        group_ok=group.ok if group is not None else None,
+        mail=app.stm_settings.mail is not None,
+    )
+
+
+async def send_mail(app: StmApplication, mailing_id: int) -> None:
+    """R15a: one attempt to e-mail the signed minutes; failures are retried with backoff."""
+    config = app.stm_settings.mail
+    if config is None:
+        return
+    async with app.db() as session:
+        owed = await signed_minutes.mailing(session, mailing_id)
+    if owed is None:
+        return
+    data = await asyncio.to_thread(app.files.get, owed.signed_sha256)
+    message = mail.build_message(
+        config,
+        to=owed.to_address,
+        subject=f"Acta firmada de la {owed.title} — STM {owed.secretariat}",
+        body=messages.render("minutes/mail_body", owed=owed),
+        date=app.clock(),
+        attachments=[
+            mail.Attachment(signed_minutes.signed_filename(owed.number), data, PDF),
+            mail.Attachment(
+                f"acta-sesion-{owed.number}.json",
+                json.dumps(owed.summary, ensure_ascii=False, indent=2, default=str).encode(),
+                "application/json",
+            ),
+        ],
+    )
+    try:
+        accepted = await mail.send(config, message)
+    except mail.MailFailed as failure:
+        log.warning("garante mail %s failed: %s", mailing_id, failure.reason)
+        async with app.db.begin() as session:
+            failed = await signed_minutes.mail_failed(
+                session,
+                now=app.clock(),
+                mailing_id=mailing_id,
+                reason=failure.reason,
+                permanent=failure.permanent,
+            )
+        if failed is None:
+            return
+        if failed.retry_at is not None:
+            schedule_mail(app, mailing_id, failed.retry_at)
+        # Told on the first failure and when it is given up: not on every retry.
+        if owed.facilitator_chat is not None and (failed.attempts == 1 or failed.retry_at is None):
+            app.outbox.message(
+                owed.facilitator_chat,
+                "minutes/mail_failed",
+                owed=owed,
+                reason=failure.reason,
+                retry_at=local_stamp(failed.retry_at, owed.time_zone) if failed.retry_at else None,
+            )
+        return
+    async with app.db.begin() as session:
+        recorded = await signed_minutes.mail_accepted(
+            session, now=app.clock(), mailing_id=mailing_id, message_id=accepted.message_id
+        )
+        line = await minutes.line_of(session, owed.meeting_id) if recorded else None
+    log.info("garante mail %s accepted: %s", mailing_id, accepted.message_id)
+    if recorded and owed.facilitator_chat is not None:
+        app.outbox.message(
+            owed.facilitator_chat,
+            "minutes/mail_ok",
+            owed=owed,
+            message_id=accepted.message_id,
+            line=line,
+        )
+
+
+def schedule_mail(app: StmApplication, mailing_id: int, when: datetime) -> None:
+    """A job at ``when`` for the next attempt (the row is the truth; the job only triggers)."""
+    assert app.job_queue is not None
+    name = f"garante-mail:{mailing_id}"
+    for job in app.job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+    delay = max(0.0, (when - app.clock()).total_seconds())
+    app.job_queue.run_once(
+        _mail_job,
+        when=delay,
+        data=mailing_id,
+        name=name,
+        job_kwargs={"misfire_grace_time": None},
+    )
+
+
+async def _mail_job(context: StmContext) -> None:
+    BACKGROUND.set(True)  # jobs yield to updates' replies (bot/background.py)
+    assert context.job is not None
+    mailing_id = context.job.data
+    if not isinstance(mailing_id, int):
+        raise StaleButton()
+    await send_mail(context.app, mailing_id)
+
+
+async def resume(app: StmApplication) -> None:
+    """At start-up: issue signed files and copies still owed, re-arm the garante's mail."""
+    async with app.db() as session:
+        issues = await signed_minutes.owed_issues(session)
+        copies = await signed_minutes.owed_copies(session)
+        mailings = await signed_minutes.pending_mailings(session)
+    for meeting_id in dict.fromkeys([*issues, *copies]):
+        app.background.spawn(issue(app, meeting_id), name="minutes-issue")
+    for mailing_id, when in mailings:
+        schedule_mail(app, mailing_id, max(when, app.clock() + timedelta(seconds=1)))
+    if issues or copies or mailings:
+        log.info(
+            "minutes at start-up: %d to issue, %d with copies owed, %d mailings armed",
+            len(issues),
+            len(copies),
+            len(mailings),
+        )
+
+
+def sha_of(data: bytes) -> str:
+    """The SHA-256 ``/verificar`` looks up."""
+    return sha256_hex(data)

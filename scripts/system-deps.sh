@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# System libraries the minutes need (issue 11): Pango for WeasyPrint's PDF rendering,
+# HarfBuzz-subset for its font subsetting (without it WeasyPrint warns, and the tests turn
+# warnings into errors), and a serif font with Spanish accents (DejaVu).
+# Installs them with apt-get when they are missing and we may (root, Debian/Ubuntu);
+# otherwise says what to install. Safe to run repeatedly: a no-op when all is present.
+set -euo pipefail
+missing=()
+libs="$(ldconfig -p 2>/dev/null || true)"  # read once: grep -q on a pipe would SIGPIPE it
+have_lib() { grep -q "$1" <<<"$libs"; }
+have_lib 'libpango-1.0.so' || missing+=(libpango-1.0-0)
+have_lib 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
+have_lib 'libharfbuzz-subset.so' || missing+=(libharfbuzz-subset0)
+fonts="$(fc-list 2>/dev/null || true)"
+if ! grep -qi 'DejaVu Serif' <<<"$fonts"; then
+  missing+=(fonts-dejavu-core fontconfig)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "system-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "system-deps: missing ${missing[*]}; install them (e.g. sudo apt-get install ${missing[*]})" >&2
+  exit 1
+fi
