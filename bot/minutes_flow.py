@@ -147,6 +147,13 @@ def tell_voided(app: StmApplication, added: minutes_versions.Added) -> None:
             )
 
 
+def circulated_name(view: minutes_versions.VersionView) -> str:
+    """The name a version travels under: an upload keeps its own, a draft its number."""
+    if view.kind == FileKind.DOCX.value:
+        return view.filename
+    return draft_names(view.number, view.version)[0]
+
+
 def circulate_out(
     app: StmApplication, circulated: minutes_versions.Circulated, data: bytes
 ) -> asyncio.Future[list[delivery.Outcome]]:
@@ -154,11 +161,7 @@ def circulate_out(
     view = circulated.view
     markup = buttons.signature(view.id)
     caption = messages.render("minutes/circular_caption", view=view)
-    filename = (
-        view.filename
-        if view.kind == FileKind.DOCX.value
-        else draft_names(view.number, view.version)[0]
-    )
+    filename = circulated_name(view)
 
     def job(chat_id: int) -> delivery.Send:
         async def send() -> Sequence[Message]:

@@ -236,9 +236,26 @@ async def comentario(update: Update, context: StmContext) -> None:
 async def firmas(update: Update, context: StmContext) -> None:
     """Who signed session n's current version and who has not."""
     number = parsing.roster_number(command_text(update, context), "firmas")
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None
+    assert chat is not None
     async with context.db() as session:
         view = await minutes_versions.signatures_of(session, context.require_target(), number)
+        mine = view.version is not None and await minutes_versions.awaits_signature(
+            session, view.version.id, user.id
+        )
     await messages.reply(update, context, "minutes/firmas", view=view)
+    if mine and chat.type == "private" and view.version is not None:
+        # A signatory who was not reachable at circulation (not linked yet) gets the file
+        # and the buttons here: the version they sign is the one they can read (R14).
+        data = await _file(context, view.version.sha256)
+        await context.bot.send_document(
+            chat.id,
+            data,
+            filename=minutes_flow.circulated_name(view.version),
+            caption=messages.render("minutes/circular_caption", view=view.version),
+            reply_markup=buttons.signature(view.version.id),
+        )
 
 
 @guarded("acta_firmada")

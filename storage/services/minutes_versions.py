@@ -563,3 +563,24 @@ async def facilitator_chat(session: AsyncSession, meeting_id: int) -> int | None
     """The facilitator's chat of the session's secretariat."""
     meeting = await session.get_one(Meeting, meeting_id)
     return await _facilitator_chat(session, meeting.secretariat_id)
+
+
+async def awaits_signature(session: AsyncSession, version_id: int, telegram_user_id: int) -> bool:
+    """Whether this account is a signatory of the circulated version who has not signed."""
+    version = await session.get(MinutesVersion, version_id)
+    if version is None or version.circulated_at is None or version.voided_at is not None:
+        return False
+    meeting = await session.get_one(Meeting, version.meeting_id)
+    if await session.get(SignedMinutes, meeting.id) is not None:
+        return False
+    try:
+        signer = await _signer(session, version, meeting, telegram_user_id)
+    except NotYourButton:
+        return False
+    signed = await session.scalar(
+        select(MinutesSignature.id).where(
+            MinutesSignature.version_id == version.id,
+            MinutesSignature.member_id == signer.member_id,
+        )
+    )
+    return signed is None

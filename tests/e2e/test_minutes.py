@@ -131,7 +131,7 @@ async def circulate(h: Harness, z: Zamora, answer: Call) -> int:
 
 
 def signature_message(h: Harness, uid: int, since: int) -> tuple[int, dict[str, str]]:
-    (call,) = [c for c in docs(h, uid, since) if c.params.get("reply_markup")]
+    call = [c for c in docs(h, uid, since) if c.params.get("reply_markup")][-1]  # the latest
     message_id = call.result["message_id"]
     return message_id, dict(h.fake.buttons(uid, message_id))
 
@@ -213,6 +213,18 @@ async def test_the_whole_path_to_the_garante(mailing: Harness, smtp: LocalSMTP) 
     missing = await h.say(z.titulars["academia"], "/firmas 1")
     assert "Marta Ruiz" in missing
     assert "falta" in missing
+    # a pending signatory asking /firmas gets the version and the buttons again
+    mark = h.fake.mark()
+    await h.settled(h.fake.send_text(SUPLENTE, "/firmas 1"))
+    (again,) = docs(h, SUPLENTE, mark)
+    assert set(dict(h.fake.buttons(SUPLENTE, again.result["message_id"]))) == {
+        "Firmo el acta",
+        "Pido cambios",
+    }
+    assert data_of(h, again) == pdf
+    mark = h.fake.mark()
+    await h.settled(h.fake.send_text(people["gobierno"], "/firmas 1"))  # signed already
+    assert not docs(h, people["gobierno"], mark)
 
     mark = h.fake.mark()
     assert "firma quedó registrada" in await sign(h, people["suplente"], since)  # the last
@@ -536,3 +548,28 @@ async def test_an_oversized_upload_is_refused_before_downloading(harness: Harnes
     assert "demasiado grande" in (reply.text or "")
     assert not h.fake.calls_to("getFile", since=mark)  # refused by its size alone
     assert await count(h, MinutesVersion) == 0
+
+
+async def test_another_secretariat_and_forged_buttons_change_nothing(harness: Harness) -> None:
+    h = harness
+    z = await held_session(h)
+    _, _, answer = await draft(h, z)
+    h.fake.add_user(5001, "Facilitadora", "Jacona")
+    await bind(h, 5001, token_in(await h.say(ADMIN_ID, "/nuevo_stm Jacona")))
+    assert "No hay una sesión #1" in await h.say(5001, "/acta 1")  # Zamora's #1 is not hers
+    message_id = answer.result["message_id"]
+    circulate_data = press_label(h, z.facilitator, message_id, "Circular para firma")
+    for presser, data in (
+        (5001, circulate_data),  # another secretariat's facilitator
+        (z.titulars["gobierno"], circulate_data),  # a titular is not the facilitator
+    ):
+        query = await h.press(presser, z.facilitator, message_id, data, forge=True)
+        assert "no es para ti" in (h.fake.answer_for(query).text or "")  # type: ignore[union-attr]
+    for forged in ("m:999:1", "m:1:7", "f:999:1", "f:1:3", "f:1"):
+        query = await h.press(z.facilitator, z.facilitator, message_id, forged, forge=True)
+        assert "ya no es válido" in (h.fake.answer_for(query).text or "")  # type: ignore[union-attr]
+    async with h.db() as session:
+        version = await session.scalar(select(MinutesVersion))
+    assert version is not None
+    assert version.circulated_at is None
+    assert await count(h, MinutesSignature) == 0
