@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
-from bot import cancelling, linking, menus, minutes_flow, voting
+from bot import cancelling, linking, menus, minutes_files, minutes_flow, voting
 from bot.clock import Clock, system_clock
 from bot.context import StmApplication, StmContext
 from bot.errors import on_error
@@ -156,13 +156,23 @@ async def _post_shutdown(application: StmApplication) -> None:  # type: ignore[o
     await engine_of(application.db).dispose()
 
 
+def _stop_rendering() -> None:
+    """The minutes' rendering process ends with the bot (``bot.minutes_flow.render``)."""
+    minutes_flow.stop_rendering()
+
+
 def main() -> None:
     """``python -m bot`` / ``stm-bot``: polling until interrupted."""
     try:
         settings = Settings.from_env(os.environ, env_file=Path(".env"))
-    except SettingsError as exc:
+        if settings.seal_p12 is not None:  # a wrong password is told now, not at signing
+            minutes_files.load_seal(settings.seal_p12, settings.seal_password.encode() or None)
+    except (SettingsError, minutes_files.SealError) as exc:
         print(f"stm-bot: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     configure_logging(settings)
     application = build_application(settings)
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    try:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    finally:
+        _stop_rendering()

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from docxtpl import DocxTemplate
@@ -62,6 +62,7 @@ __all__ = [
     "SEAL_REASON",
     "Seal",
     "SealError",
+    "issue_signed",
     "load_seal",
     "render_docx",
     "render_pdf",
@@ -694,3 +695,32 @@ def _apply_seal(pdf: bytes, seal: Seal, *, location: str) -> bytes:
     except SigningError as exc:
         raise SealError(f"El sello electrónico no pudo firmar el acta: {exc}") from exc
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- in the rendering process
+
+#: Seals loaded in this process, by file and password: a PKCS#12 is parsed once.
+_SEALS: dict[tuple[str, bytes | None], Seal] = {}
+
+
+def issue_signed(
+    version_file: bytes,
+    kind: FileKind,
+    *,
+    seal_p12: Path | None,
+    seal_password: bytes | None,
+    **fields: Any,
+) -> bytes:
+    """:func:`signed_pdf`, loading the deployment's seal here when one is configured.
+
+    The bot renders in a separate process (``bot.minutes_flow``) and a loaded seal cannot
+    be sent there, so the path and password travel instead and the seal is loaded (and
+    kept) on the rendering side.
+    """
+    seal = None
+    if seal_p12 is not None:
+        key = (str(seal_p12), seal_password)
+        if key not in _SEALS:
+            _SEALS[key] = load_seal(seal_p12, seal_password)
+        seal = _SEALS[key]
+    return signed_pdf(version_file, kind, seal=seal, **fields)

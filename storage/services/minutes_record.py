@@ -140,7 +140,6 @@ async def record_of(session: AsyncSession, meeting: Meeting) -> MinutesRecord:
             select(Presence).where(Presence.meeting_id == meeting.id).order_by(Presence.id)
         )
     )
-    present_ids = {p.member_id for p in presences}
     by_seat: dict[int, list[Member]] = {}
     for presence in presences:
         member = members[presence.member_id]
@@ -225,7 +224,9 @@ async def record_of(session: AsyncSession, meeting: Meeting) -> MinutesRecord:
         quorum_required=meeting.quorum_required or 0,
         attendance=tuple(attendance),
         facilitator=facilitator.full_name if facilitator else None,
-        facilitator_present=facilitator is not None and facilitator.id in present_ids,
+        # The facilitator presides: /iniciar and /instalar are theirs alone, so the session
+        # was installed in their presence whether or not they pressed "Presente" (seed VI).
+        facilitator_present=facilitator is not None,
         observers=observers,
         agenda=tuple(
             AgendaItem(i, text, tuple(notes.get(i, ())))

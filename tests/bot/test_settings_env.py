@@ -136,3 +136,31 @@ def test_minutes_variables_refused(variables: dict[str, str], message: str) -> N
     with pytest.raises(SettingsError, match=message) as refused:
         Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, **variables})
     assert "\n" not in str(refused.value)
+
+
+def test_a_seal_with_the_wrong_password_stops_the_start_with_one_line(tmp_path: Path) -> None:
+    """FIRMA_P12 is checked when the bot starts, not when the first acta is signed."""
+    from tests.bot.test_minutes_files import make_p12
+
+    path, _ = make_p12(tmp_path, b"la-buena")
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        FIRMA_P12=str(path),
+        FIRMA_P12_PASSWORD="otra",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("stm-bot: ")
+    assert "otra" not in lines[0]

@@ -179,6 +179,7 @@ async def test_the_whole_path_to_the_garante(mailing: Harness, smtp: LocalSMTP) 
         "Olga Ramírez",
     ):
         assert name in text, name
+    assert "Claudia Yanira Solís Cázares (presente)" in text  # she presided
     assert "Aprobado por consenso" in text  # the agenda (R10)
     assert "Aprobado por mayoría" in text  # the calendar (R12: an abstention)
     assert "Aprobar el calendario de sesiones 2027" in text
