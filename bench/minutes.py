@@ -5,11 +5,10 @@ Two parts, chosen with ``--only render|bot`` (default: both, ``render`` first).
 **render** measures ``bot/minutes_files.py`` alone. The record is the tests' long session
 (``tests/bot/test_minutes_files.py: big_record``): 40 agenda items with 2 notes each, the
 agenda vote and 30 more votes of 7 seats each, 30 agreements. Measured with
-``time.perf_counter()``, each step in the calling thread as the bot runs it inside
-``asyncio.to_thread``:
+``time.perf_counter()``, each step in the calling thread (the bot runs the same
+functions, one after the other, in its one rendering process: ``bot.minutes_flow.render``):
 
-* **draft**: ``render_docx`` and ``render_pdf`` of that record, each and both in a row
-  (the bot runs the two in two threads, but WeasyPrint's lock keeps layout serial anyway);
+* **draft**: ``render_docx`` and ``render_pdf`` of that record, each and both in a row;
 * **signed**: ``signed_pdf`` of that draft PDF with 6 signers, without a seal and with a
   PAdES seal made on the fly (a throw-away CA and seal certificate, EC P-256, in a
   temporary PKCS#12 file loaded once with ``load_seal``, timed apart).
@@ -60,14 +59,16 @@ file and a temporary ``data_dir``, its clock a ``tests.clock.FakeClock`` at ``co
    (d) while (a) renders: ``/ayuda`` from the observer right after ``/acta 1``, then
        from the observer and the substitutes in turn (one at a time, 0.2 s apart) until
        (a)'s last message: each reply's latency, against the same ``/ayuda`` with
-       nothing else going on (six samples before ``/acta``): a rendering thread that
-       stalled the event loop would show here.
+       nothing else going on (six samples before ``/acta``): rendering that stalled the
+       event loop would show here (in a thread it did, through the interpreter lock: p90
+       235 ms, max 0.5 s; hence the rendering process).
 
 ``--rounds-bot`` rounds (default 3), each on a fresh database, data folder and fake;
 printed per figure are the median and the max over the rounds ((d): all samples pooled,
 with the p90), how many 429s the fake answered while measuring, and the process's peak
-RSS (``ru_maxrss``; with both parts it includes the render part's). With ``--only bot``
-the process renders ``big_record`` once first, so no round pays the cold start.
+RSS (``ru_maxrss`` of this process; the rendering process is a child, not counted). Before
+the rounds the rendering process is started and renders ``big_record`` once, so no round
+pays the cold start.
 
 No targets, so the exit code is 0::
 
@@ -98,7 +99,7 @@ sys.path.insert(0, str(ROOT))
 from pypdf import PdfReader  # noqa: E402
 
 from bench import common  # noqa: E402
-from bot import minutes_files  # noqa: E402
+from bot import minutes_files, minutes_flow  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.context import StmApplication  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -521,9 +522,17 @@ async def bot_part(rounds: int) -> None:
 
 
 def warm_up() -> float:
-    """The process's first render (imports, fontconfig), as the render part's "cold"."""
+    """The rendering process's start and first render (spawn, imports, fontconfig).
+
+    The bot renders in one spawned process (``bot.minutes_flow.render``); it is started
+    here so that no round pays for it, as in a bot that has drafted once already.
+    """
     start = time.perf_counter()
-    minutes_files.render_pdf(big_record(), version=1, fingerprint="0" * 64)
+    asyncio.run(
+        minutes_flow.render(
+            minutes_files.render_pdf, big_record(), version=1, fingerprint="0" * 64
+        )
+    )
     return time.perf_counter() - start
 
 
@@ -544,9 +553,9 @@ def main() -> int:
         render_part(args.rounds)
     if args.only in (None, "bot"):
         print("\n== bot: the real bot against the fake Bot API, Telegram's limits on\n")
-        if args.only == "bot":
-            print(f"process warm-up, first render_pdf (not measured): {warm_up():.2f} s")
+        print(f"rendering process start + first render_pdf (not measured): {warm_up():.2f} s")
         asyncio.run(bot_part(args.rounds_bot))
+    minutes_flow.stop_rendering()
     print(f"\nrun took {time.perf_counter() - started:.0f} s")
     return 0
 
