@@ -71,6 +71,19 @@ def test_bad_settings(environ: dict[str, str], fragment: str) -> None:
         Settings.from_env(environ)
 
 
+def start_bot(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m bot`` as an operator starts it, until it exits."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 @pytest.mark.parametrize("token", [None, "not-a-token"])
 def test_start_without_a_valid_token_exits_2_with_one_line(
     token: str | None, tmp_path: Path
@@ -79,15 +92,7 @@ def test_start_without_a_valid_token_exits_2_with_one_line(
     env["PYTHONPATH"] = str(ROOT)
     if token is not None:
         env["TELEGRAM_BOT_TOKEN"] = token
-    done = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,  # no .env there
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = start_bot(env, tmp_path)  # no .env there
     assert done.returncode == 2
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
@@ -150,15 +155,7 @@ def test_a_seal_with_the_wrong_password_stops_the_start_with_one_line(tmp_path: 
         FIRMA_P12=str(path),
         FIRMA_P12_PASSWORD="otra",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = start_bot(env, tmp_path)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr

@@ -574,3 +574,15 @@ async def test_another_secretariat_and_forged_buttons_change_nothing(harness: Ha
     assert version is not None
     assert version.circulated_at is None
     assert await count(h, MinutesSignature) == 0
+
+
+async def test_firmantes_todos_asks_every_seats_titular(harness: Harness) -> None:
+    """R14 ``firmantes_acta todos``: the facilitator and every seat's titular, present or not."""
+    h = harness
+    z = await held_session(h)
+    assert "todos" in await h.say(z.facilitator, "/ajustar firmantes_acta todos")
+    _, _, answer = await draft(h, z)
+    since = await circulate(h, z, answer)
+    asked = {uid for uid in [z.facilitator, *z.titulars.values(), SUPLENTE] if docs(h, uid, since)}
+    assert asked == {z.facilitator, *z.titulars.values()}  # the absent ciudadanía too
+    assert "Leonardo Francisco Vallejo Gaytán" in await h.say(z.facilitator, "/firmas 1")
