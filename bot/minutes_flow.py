@@ -279,43 +279,60 @@ async def send_copies(app: StmApplication, meeting_id: int) -> None:
         return send
 
     reachable = sorted(
-        (r for r in copies.recipients if r.chat_id is not None),
+        (
+            r
+            for r in copies.recipients
+            if r.chat_id is not None and r.member_id not in copies.delivered
+        ),
         key=lambda r: r.chat_id != copies.facilitator_chat,
     )
-    jobs = [(r.chat_id, job(r.chat_id)) for r in reachable if r.chat_id is not None]
-    if copies.group_chat_id is not None:
-        jobs.append((copies.group_chat_id, job(copies.group_chat_id)))
-    outcomes = await app.outbox.post_all(jobs)
-    attempts = [
-        Attempt(r.member_id, o.chat_id, o.ok, o.message_ids, o.failure, o.at)
-        for r, o in zip(reachable, outcomes, strict=False)
-    ]
-    attempts += [
+
+    async def deliver(
+        member_id: int | None, chat_id: int
+    ) -> delivery.Outcome:  # recorded as soon as it is known: a crash re-sends only the rest
+        outcome = await app.outbox.post(chat_id, job(chat_id))
+        attempt = Attempt(
+            member_id,
+            outcome.chat_id,
+            outcome.ok,
+            outcome.message_ids,
+            outcome.failure,
+            outcome.at,
+        )
+        async with app.db.begin() as session:
+            await signed_minutes.record_copy(
+                session, now=app.clock(), meeting_id=meeting_id, attempt=attempt
+            )
+        return outcome
+
+    sends = [deliver(r.member_id, r.chat_id) for r in reachable if r.chat_id is not None]
+    to_group = copies.group_chat_id is not None and not copies.group_delivered
+    if to_group:
+        assert copies.group_chat_id is not None
+        sends.append(deliver(None, copies.group_chat_id))
+    outcomes = await asyncio.gather(*sends)
+    unlinked = [
         Attempt(r.member_id, None, False, (), "sin_vincular", None)
         for r in copies.recipients
         if r.chat_id is None
     ]
-    group = outcomes[-1] if copies.group_chat_id is not None else None
-    if group is not None:
-        attempts.append(
-            Attempt(None, group.chat_id, group.ok, group.message_ids, group.failure, group.at)
-        )
     async with app.db.begin() as session:
-        first = await signed_minutes.record_copies(
-            session, now=app.clock(), meeting_id=meeting_id, attempts=attempts
+        first = await signed_minutes.finish_copies(
+            session, now=app.clock(), meeting_id=meeting_id, attempts=unlinked
         )
     if not first or copies.facilitator_chat is None:
         return
     failures = [(r, o.failure) for r, o in zip(reachable, outcomes, strict=False) if not o.ok]
     failures += [(r, "sin_vincular") for r in copies.recipients if r.chat_id is None]
+    group = outcomes[-1] if to_group else None
     app.outbox.message(
         copies.facilitator_chat,
         "minutes/copies_report",
         copies=copies,
-        delivered=sum(1 for o in outcomes[: len(reachable)] if o.ok),
+        delivered=len(copies.delivered) + sum(1 for o in outcomes[: len(reachable)] if o.ok),
         total=len(copies.recipients),
         failures=failures,
-        group_ok=group.ok if group is not None else None,
+        group_ok=group.ok if group is not None else (True if copies.group_delivered else None),
         mail=app.stm_settings.mail is not None,
     )
 

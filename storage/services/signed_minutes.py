@@ -21,6 +21,7 @@ from domain.errors import NotSignedYet, SessionNotHeld
 from domain.minutes import FileKind, MinutesRecord, SignatureLine, retry_delay
 from domain.roles import Role, Target
 from storage.models import (
+    Delivery,
     GaranteMailing,
     Meeting,
     Member,
@@ -171,6 +172,9 @@ class Copies:
     recipients: tuple[CopyRecipient, ...]
     group_chat_id: int | None
     facilitator_chat: int | None
+    # Already delivered by an earlier, interrupted fan-out: not sent twice.
+    delivered: frozenset[int] = frozenset()
+    group_delivered: bool = False
 
 
 async def owed_copies(session: AsyncSession) -> list[int]:
@@ -207,6 +211,15 @@ async def copies_of(session: AsyncSession, meeting_id: int) -> Copies | None:
         for m, seat in rows
     )
     facilitator = next((r for r in recipients if r.role == Role.FACILITADOR.value), None)
+    earlier = (
+        await session.execute(
+            select(Delivery.member_id, Delivery.chat_id).where(
+                Delivery.meeting_id == meeting_id,
+                Delivery.purpose == COPY_PURPOSE,
+                Delivery.ok,
+            )
+        )
+    ).all()
     return Copies(
         meeting.id,
         meeting.number or 0,
@@ -218,19 +231,35 @@ async def copies_of(session: AsyncSession, meeting_id: int) -> Copies | None:
         recipients,
         secretariat.group_chat_id,
         facilitator.chat_id if facilitator else None,
+        frozenset(m for m, _ in earlier if m is not None),
+        any(m is None and c == secretariat.group_chat_id for m, c in earlier),
     )
 
 
-async def record_copies(
+#: ``deliveries.purpose`` of the signed minutes' copies (R20).
+COPY_PURPOSE = "acta_firmada"
+
+
+async def record_copy(
+    session: AsyncSession, *, now: datetime, meeting_id: int, attempt: Attempt
+) -> None:
+    """One copy's attempt, stored as soon as it is known (like a convocation's, R20)."""
+    await record_deliveries(
+        session, now=now, meeting_id=meeting_id, purpose=COPY_PURPOSE, attempts=[attempt]
+    )
+
+
+async def finish_copies(
     session: AsyncSession, *, now: datetime, meeting_id: int, attempts: list[Attempt]
 ) -> bool:
-    """Every attempt stored like a convocation's (R20); ``False`` if recorded already."""
+    """Close the fan-out (``attempts``: those never tried, e.g. unlinked people); ``False``
+    if another run closed it first, so its report is sent once."""
     done = await session.get(SignedMinutes, meeting_id, with_for_update=True)
     if done is None or done.copies_sent_at is not None:
         return False
     done.copies_sent_at = now
     await record_deliveries(
-        session, now=now, meeting_id=meeting_id, purpose="acta_firmada", attempts=attempts
+        session, now=now, meeting_id=meeting_id, purpose=COPY_PURPOSE, attempts=attempts
     )
     return True
 

@@ -586,3 +586,53 @@ async def test_firmantes_todos_asks_every_seats_titular(harness: Harness) -> Non
     asked = {uid for uid in [z.facilitator, *z.titulars.values(), SUPLENTE] if docs(h, uid, since)}
     assert asked == {z.facilitator, *z.titulars.values()}  # the absent ciudadanía too
     assert "Leonardo Francisco Vallejo Gaytán" in await h.say(z.facilitator, "/firmas 1")
+
+
+async def test_copies_interrupted_by_a_crash_resume_without_repeating(
+    fake: FakeBotAPI, database_url: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Each copy is recorded as it is delivered: after a crash only the rest go out (R20)."""
+    data_dir = tmp_path / "data"
+    async with start_harness(fake, database_url, clock, admins={ADMIN_ID}, data_dir=data_dir) as h:
+        z = await held_session(h)
+        _, _, answer = await draft(h, z)
+        since = await circulate(h, z, answer)
+        people = signer_ids(z)
+        for key in SIGNERS:
+            await sign(h, people[key], since)
+        # The state a crash leaves after some copies went out: the fan-out not closed and
+        # two titulars' (and the group's) copies never delivered.
+        missing = [z.titulars["academia"], z.titulars["ciudadania"]]
+        async with h.db.begin() as session:
+            done = await session.scalar(select(SignedMinutes))
+            assert done is not None
+            done.copies_sent_at = None
+            rows = await session.scalars(
+                select(Delivery).where(Delivery.purpose == "acta_firmada")
+            )
+            for row in rows:
+                if row.chat_id in [*missing, z.group]:
+                    await session.delete(row)
+    mark = fake.mark()
+    async with start_harness(fake, database_url, clock, admins={ADMIN_ID}, data_dir=data_dir) as h:
+        await h.app.quiet()
+        got = {
+            uid
+            for uid in [z.facilitator, *z.titulars.values(), SUPLENTE, z.group]
+            if docs(h, uid, mark)
+        }
+        assert got == {*missing, z.group}
+        report = [
+            c.text or ""
+            for c in h.fake.sent_to(z.facilitator, mark)
+            if "entregada a" in (c.text or "")
+        ]
+        assert len(report) == 1
+        assert "entregada a 7 de 7" in report[0]
+        async with h.db() as session:
+            ok = await session.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(Delivery.purpose == "acta_firmada", Delivery.ok)
+            )
+        assert ok == 8
