@@ -22,6 +22,7 @@ from bot.ratelimit import DeliveryRateLimiter
 from bot.settings import Settings, SettingsError
 from bot.updates import PerChatUpdateProcessor
 from handlers import (
+    agreements,
     attendance,
     calendar,
     cancellations,
@@ -98,6 +99,7 @@ def build_application(
         cancellations,
         reminders,
         minutes,
+        agreements,
     ):
         application.add_handlers(module.HANDLERS)
     # The catch-alls (choice buttons, stale buttons, unknown commands) go last.

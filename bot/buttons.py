@@ -33,6 +33,7 @@ class Action(StrEnum):
     CANCEL = "k"  # k:<cancellation id>:<1 apruebo | 0 no apruebo> (R11)
     MINUTES = "m"  # m:<version id>:<1 circular para firma | 2 subir versión corregida> (R14)
     SIGN = "f"  # f:<version id>:<1 firmo el acta | 2 pido cambios> (R14)
+    AGREEMENT = "g"  # g:<vote id>: registrar acuerdo (R16)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ _ARITY = {
     Action.CANCEL: 2,
     Action.MINUTES: 2,
     Action.SIGN: 2,
+    Action.AGREEMENT: 1,
 }
 
 
@@ -237,3 +239,8 @@ def signature(version_id: int) -> InlineKeyboardMarkup:
             )
         ]
     )
+
+
+def register_agreement(vote_id: int) -> InlineKeyboardMarkup:
+    """``Registrar acuerdo`` on the facilitator's copy of an approved result (R16)."""
+    return InlineKeyboardMarkup([_row(("Registrar acuerdo", encode(Action.AGREEMENT, vote_id)))])

@@ -214,7 +214,13 @@ async def close_and_publish(app: StmApplication, vote_id: int) -> votes.VoteView
     if closed.group_chat_id is not None:
         chats.append(closed.group_chat_id)
     for chat_id in chats:
-        app.outbox.message(chat_id, "votes/result", vote=closed.vote)
+        register = closed.registrable and chat_id == closed.facilitator_chat
+        app.outbox.message(
+            chat_id,
+            "votes/result",
+            vote=closed.vote,
+            reply_markup=buttons.register_agreement(vote_id) if register else None,
+        )
     return closed.vote
 
 

@@ -595,3 +595,40 @@ class NotCirculated(MinutesRefusal):
     """A signature for a version that was never circulated."""
 
     version: int
+
+
+class AgreementRefusal(Refusal):
+    """The register of agreements (R16) refuses this; nothing changes."""
+
+
+@dataclass(eq=False)
+class AgreementNotFound(AgreementRefusal):
+    """No agreement with that code in the caller's secretariat."""
+
+    code: str
+
+
+@dataclass(eq=False)
+class AgreementAlreadyRegistered(AgreementRefusal):
+    """The vote was registered as an agreement already."""
+
+    code: str
+
+
+@dataclass(eq=False)
+class VoteNotApproved(AgreementRefusal):
+    """Only an approved session vote becomes an agreement (R12, R16)."""
+
+    vote_id: int
+
+
+class NotResponsible(AgreementRefusal):
+    """Only the facilitator and the responsible seat's people follow an agreement up."""
+
+
+@dataclass(eq=False)
+class AgreementClosed(AgreementRefusal):
+    """A ``cumplido`` or ``cancelado`` agreement keeps its final status."""
+
+    code: str
+    status: str

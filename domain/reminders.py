@@ -61,6 +61,7 @@ class Kind(StrEnum):
     VOTACION = "votacion"  # electronic vote not cast (R13)
     CANCELACION = "cancelacion"  # cancellation approval not given (R11)
     FIRMA = "firma"  # minutes circulated and not signed by this signatory (R14)
+    ACUERDO = "acuerdo"  # an agreement's due date, and overdue while open (R16)
 
 
 @dataclass(frozen=True, order=True)
@@ -94,10 +95,11 @@ DEFAULTS: dict[Kind, str] = {
     Kind.VOTACION: "24h,2h",
     Kind.CANCELACION: "6h",
     Kind.FIRMA: "2d,0d",
+    Kind.ACUERDO: "5d,1d",
 }
 DEFAULT_OVERDUE_EVERY = 3  # R22: overdue minutes notices every 3rd business day
 #: Series anchored on a day (a deadline), not on a moment: hours make no sense there.
-DAY_ONLY = frozenset({Kind.MENSUAL, Kind.ACTA, Kind.FIRMA})
+DAY_ONLY = frozenset({Kind.MENSUAL, Kind.ACTA, Kind.FIRMA, Kind.ACUERDO})
 #: Series counted forward from their anchor ("2d" = the 2nd business day after), R22.
 AFTER = frozenset({Kind.FIRMA})
 NONE = "no"

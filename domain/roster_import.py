@@ -328,9 +328,7 @@ def check_rows(
         else:
             seat = _seat_for(row.sector, seats)
             if seat is None:
-                found.append(
-                    RowProblem(row.row, Problem.UNKNOWN_SECTOR, value=_quote(row.sector))
-                )
+                found.append(RowProblem(row.row, Problem.UNKNOWN_SECTOR, value=_quote(row.sector)))
             elif (seat.key, role) in holders:  # R1: one titular, at most one substitute
                 found.append(
                     RowProblem(

@@ -81,6 +81,8 @@ class SecretariatSettings:
     # R14: who signs the minutes; R22: when missing signatures are chased (after circulation).
     minutes_signatories: Signatories = Signatories.PRESENTES
     remind_signature: str = DEFAULTS[Kind.FIRMA]
+    # R16: before an agreement's due date (then overdue notices like R15's).
+    remind_agreement: str = DEFAULTS[Kind.ACUERDO]
 
     def offsets(self, kind: Kind) -> tuple[Offset, ...]:
         """The offsets in force for one reminder series (stored already validated)."""
@@ -97,6 +99,7 @@ REMINDER_ATTRIBUTES: dict[Kind, str] = {
     Kind.VOTACION: "remind_vote",
     Kind.CANCELACION: "remind_cancellation",
     Kind.FIRMA: "remind_signature",
+    Kind.ACUERDO: "remind_agreement",
 }
 
 
@@ -384,6 +387,14 @@ SETTINGS: dict[str, SettingSpec] = {
             "lista separada por comas de Nd (N días hábiles después de circular el acta; 0d "
             f"es el mismo día), p. ej. {DEFAULTS[Kind.FIRMA]}; o no para desactivarlo",
             _offsets(Kind.FIRMA),
+        ),
+        SettingSpec(
+            "recordar_acuerdo",
+            "remind_agreement",
+            "Recordatorio del plazo de un acuerdo",
+            "R16, R22",
+            _DAYS_HELP.format(example=DEFAULTS[Kind.ACUERDO]),
+            _offsets(Kind.ACUERDO),
         ),
     )
 }

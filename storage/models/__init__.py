@@ -1,5 +1,6 @@
 """Typed models, one module per aggregate; importing this package registers them all."""
 
+from storage.models.agreement import Agreement, AgreementChange
 from storage.models.audit import AuditEntry
 from storage.models.base import Base
 from storage.models.cancellation import Cancellation, CancellationAnswer
@@ -28,6 +29,8 @@ from storage.models.secretariat import Seat, Secretariat
 from storage.models.vote import Ballot, SeatBallot, Vote
 
 __all__ = [
+    "Agreement",
+    "AgreementChange",
     "AttendanceAnswer",
     "AuditEntry",
     "Ballot",

@@ -61,6 +61,7 @@ class Secretariat(Base):
     # R14: who signs the minutes, and when the missing signatures are chased (R22).
     minutes_signatories: Mapped[str] = mapped_column(String(16), default="presentes")
     remind_signature: Mapped[str] = mapped_column(String(40), default=DEFAULTS[Kind.FIRMA])
+    remind_agreement: Mapped[str] = mapped_column(String(40), default=DEFAULTS[Kind.ACUERDO])
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="secretariat", lazy="raise", order_by="Seat.position"

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import convocation
 from domain.calendar import WEEKDAY_NAMES
-from domain.errors import NoUpcomingSession, SessionNotFound
+from domain.errors import NoHeldSession, NoUpcomingSession, SessionNotFound
 from domain.notice import SessionKind
 from domain.roles import Target
 from storage.models import Meeting, Secretariat, Vote
@@ -55,8 +55,6 @@ class MeetingView:
     next_business: str | None = None
     needs_confirmation: bool = False
     agenda_vote: str | None = None  # R10: the agenda-approval result, or "en votación"
-
-
 
 
 def weekday_name(day: date) -> str:
@@ -164,3 +162,16 @@ async def recent(session: AsyncSession, *, target: Target, now: datetime) -> lis
 async def secretariat_of(session: AsyncSession, meeting_id: int) -> int | None:
     """Which secretariat a button's session belongs to (to authorize the presser)."""
     return await session.scalar(select(Meeting.secretariat_id).where(Meeting.id == meeting_id))
+
+
+async def latest_held(session: AsyncSession, target: Target) -> Meeting:
+    """The secretariat's most recently installed session (in progress or concluded)."""
+    meeting = await session.scalar(
+        select(Meeting)
+        .where(Meeting.secretariat_id == target.secretariat_id, Meeting.installed_at.is_not(None))
+        .order_by(Meeting.installed_at.desc())
+        .limit(1)
+    )
+    if meeting is None:
+        raise NoHeldSession()
+    return meeting

@@ -18,7 +18,6 @@ from domain import minutes as rules
 from domain.errors import (
     AgendaItemNotFound,
     MinutesAlreadySigned,
-    NoHeldSession,
     NoteTooLong,
     SessionNotHeld,
 )
@@ -42,9 +41,10 @@ from storage.models import (
     SignedMinutes,
     Vote,
 )
+from storage.services import agreements as agreement_register
 from storage.services import audit
 from storage.services import votes as vote_views
-from storage.services.meetings import by_number
+from storage.services.meetings import by_number, latest_held
 from storage.services.secretariats import settings_of
 
 
@@ -66,14 +66,7 @@ async def add_note(
     session: AsyncSession, *, now: datetime, target: Target, item: int, text: str
 ) -> tuple[Meeting, int]:
     """``/nota n texto`` on the latest held session; returns it and the item's note count."""
-    meeting = await session.scalar(
-        select(Meeting)
-        .where(Meeting.secretariat_id == target.secretariat_id, Meeting.installed_at.is_not(None))
-        .order_by(Meeting.installed_at.desc())
-        .limit(1)
-    )
-    if meeting is None:
-        raise NoHeldSession()
+    meeting = await latest_held(session, target)
     await ensure_not_signed(session, meeting)
     if not 1 <= item <= len(meeting.agenda):
         raise AgendaItemNotFound(item, len(meeting.agenda), meeting.number or 0)
@@ -204,6 +197,7 @@ async def record_of(session: AsyncSession, meeting: Meeting) -> MinutesRecord:
         else:
             votes.append(record)
     approved = {Outcome.APROBADO_CONSENSO.value, Outcome.APROBADO_MAYORIA.value}
+    registered = await agreement_register.of_meeting(session, meeting.id)
     facilitator_signatory = _signatory(facilitator, seats) if facilitator else None
     return MinutesRecord(
         secretariat=secretariat.name,
@@ -234,7 +228,8 @@ async def record_of(session: AsyncSession, meeting: Meeting) -> MinutesRecord:
         ),
         agenda_vote=agenda_vote,
         votes=tuple(votes),
-        agreements=tuple(v.text for v in votes if v.outcome in approved),
+        # R16's register once it has this session's agreements; until then the approved votes.
+        agreements=tuple(registered or (v.text for v in votes if v.outcome in approved)),
         signatories=rules.signatories(
             settings.minutes_signatories,
             facilitator=facilitator_signatory,

@@ -24,7 +24,15 @@ from storage.services.reminders import Series, plan
 from storage.services.secretariats import settings_of
 
 #: What /pendientes lists: the caller's own things to do, not the session-day notice.
-_TODO = (Kind.ASISTENCIA, Kind.VOTACION, Kind.CANCELACION, Kind.FIRMA, Kind.MENSUAL, Kind.ACTA)
+_TODO = (
+    Kind.ASISTENCIA,
+    Kind.VOTACION,
+    Kind.CANCELACION,
+    Kind.FIRMA,
+    Kind.ACUERDO,
+    Kind.MENSUAL,
+    Kind.ACTA,
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,8 @@ def _subject(series: Series) -> str:
     if "meeting" in about:
         meeting: MeetingView = about["meeting"]
         return f"sesión #{meeting.number}" if meeting.number else meeting.title
+    if "code" in about:
+        return str(about["code"])
     if "vote_id" in about:
         return f"votación #{about['vote_id']}"
     return str(about.get("month", ""))

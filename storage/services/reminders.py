@@ -31,6 +31,7 @@ from domain.reminders import Kind, Moment
 from domain.roles import Role
 from domain.secretariat_settings import SecretariatSettings
 from storage.models import (
+    Agreement,
     AttendanceAnswer,
     Ballot,
     Cancellation,
@@ -365,6 +366,21 @@ async def _monthly_series(
     return out
 
 
+def _deadline_moments(stm: _Stm, kind: Kind, deadline: date, now: datetime) -> list[Moment]:
+    """Before a deadline day and, after it, overdue notices until the state says done
+    (R15's minutes, R16's agreements): useful for as long as they are pending."""
+    return rules.minutes_moments(
+        deadline,
+        stm.settings.offsets(kind),
+        overdue_every=stm.settings.minutes_overdue_every,
+        calendar=stm.calendar,
+        tz=stm.row.time_zone,
+        hour=stm.settings.reminder_time,
+        through=now,
+        useful_until=now + _FAR,
+    )
+
+
 async def _minutes_series(
     session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
 ) -> list[Series]:
@@ -383,16 +399,7 @@ async def _minutes_series(
             continue
         assert meeting.installed_at is not None
         deadline = deadline_of(meeting, stm.row.time_zone, stm.settings.minutes_deadline)
-        moments = rules.minutes_moments(
-            deadline,
-            stm.settings.offsets(Kind.ACTA),
-            overdue_every=stm.settings.minutes_overdue_every,
-            calendar=stm.calendar,
-            tz=stm.row.time_zone,
-            hour=stm.settings.reminder_time,
-            through=now,
-            useful_until=now + _FAR,
-        )
+        moments = _deadline_moments(stm, Kind.ACTA, deadline, now)
         out.append(
             Series(
                 stm.row.id,
@@ -597,6 +604,54 @@ async def _signature_series(
     return out
 
 
+async def _agreement_series(
+    session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
+) -> list[Series]:
+    """R16 + R22: an open agreement's due date, to the responsible seat's people and the
+    facilitator; after it, overdue notices like R15's until it is cumplido or cancelado."""
+    out = []
+    for agreement in await session.scalars(
+        select(Agreement).where(
+            _in(Agreement.secretariat_id, stms.keys()),
+            Agreement.due_date.is_not(None),
+            Agreement.status.in_(("pendiente", "en_proceso")),
+        )
+    ):
+        stm = stms[agreement.secretariat_id]
+        assert agreement.due_date is not None
+        moments = _deadline_moments(stm, Kind.ACUERDO, agreement.due_date, now)
+        people = (
+            _seat_people(stm, agreement.responsible_seat_id)
+            if agreement.responsible_seat_id
+            else []
+        )
+        if stm.facilitator is not None and stm.facilitator.telegram_user_id:
+            people.append(stm.facilitator)
+        seat = next((s.name for s in stm.seats if s.id == agreement.responsible_seat_id), None)
+        about = {
+            "secretariat": stm.row.name,
+            "code": agreement.code,
+            "text": agreement.text,
+            "due": agreement.due_date.isoformat(),
+            "due_weekday": weekday_name(agreement.due_date),
+            "status": agreement.status.replace("_", " "),
+            "responsible": seat or agreement.responsible_name,
+        }
+        for person in people:
+            assert person.telegram_user_id is not None
+            out.append(
+                Series(
+                    stm.row.id,
+                    Kind.ACUERDO,
+                    f"g{agreement.id}:p{person.id}",
+                    person.telegram_user_id,
+                    tuple(m for m in moments if m.due > agreement.created_at),
+                    about,
+                )
+            )
+    return out
+
+
 async def plan(
     session: AsyncSession, *, now: datetime, secretariat_ids: Collection[int] | None = None
 ) -> Plan:
@@ -612,6 +667,7 @@ async def plan(
         _vote_series,
         _cancellation_series,
         _signature_series,
+        _agreement_series,
     ):
         result.series.extend(await derive(session, stms, now))
     result.recorded = await ledger.settled_until(session, {s.key for s in result.series})

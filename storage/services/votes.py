@@ -261,6 +261,9 @@ class Closed:
     chats: list[int]
     group_chat_id: int | None
     group_message_id: int | None
+    # R16: the facilitator's copy of an approved session vote offers "Registrar acuerdo".
+    facilitator_chat: int | None = None
+    registrable: bool = False
 
 
 async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed | None:
@@ -301,7 +304,12 @@ async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed
     )
     final = await _view(session, vote)
     return Closed(
-        final, [m for m in members if m is not None], vote.group_chat_id, vote.group_message_id
+        final,
+        [m for m in members if m is not None],
+        vote.group_chat_id,
+        vote.group_message_id,
+        await facilitator_chat(session, vote.id),
+        vote.meeting_id is not None and vote.purpose == "general" and decide(counts).approved,
     )
 
 

@@ -40,7 +40,12 @@ FACILITATOR_ONLY = {
     "acta_enviada",
     "nota",
     "acta",
+    "acuerdo",
+    "responsable",
+    "plazo",
 }
+#: R16: the responsible seat's titular or substitute follow their agreements up too.
+SEATS_AND_FACILITATOR = {"seguimiento"}
 MEMBERS_ONLY = {
     "integrantes",
     "ajustes",
@@ -53,6 +58,7 @@ MEMBERS_ONLY = {
     "actas",
     "firmas",
     "acta_firmada",
+    "acuerdos",
 }
 
 
@@ -61,7 +67,9 @@ def m(secretariat: int, role: Role, name: str = "Zamora", member: int = 1) -> Me
 
 
 def test_contract_table_is_complete() -> None:
-    assert set(COMMANDS) == ANYONE_ONLY | FACILITATOR_ONLY | MEMBERS_ONLY | {"nuevo_stm"}
+    assert set(COMMANDS) == (
+        ANYONE_ONLY | FACILITATOR_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR | {"nuevo_stm"}
+    )
     for name in COMMANDS:
         assert 1 <= len(name) <= 32
         assert name.replace("_", "").isalnum()
@@ -73,9 +81,12 @@ def test_contract_table_is_complete() -> None:
     [
         (Role.ANYONE, ANYONE_ONLY),
         (Role.ADMIN, ANYONE_ONLY | {"nuevo_stm"}),
-        (Role.FACILITADOR, ANYONE_ONLY | FACILITATOR_ONLY | MEMBERS_ONLY),
-        (Role.TITULAR, ANYONE_ONLY | MEMBERS_ONLY),
-        (Role.SUPLENTE, ANYONE_ONLY | MEMBERS_ONLY),
+        (
+            Role.FACILITADOR,
+            ANYONE_ONLY | FACILITATOR_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR,
+        ),
+        (Role.TITULAR, ANYONE_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR),
+        (Role.SUPLENTE, ANYONE_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR),
         (Role.OBSERVADOR, ANYONE_ONLY | MEMBERS_ONLY),
     ],
 )

@@ -61,6 +61,7 @@ def test_keys_are_the_contract_keys() -> None:
         "recordar_cancelacion",
         "firmantes_acta",
         "recordar_firma",
+        "recordar_acuerdo",
     ]
 
 

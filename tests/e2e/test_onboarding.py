@@ -130,6 +130,8 @@ async def test_menus_per_scope(harness: Harness) -> None:
         "actas",
         "firmas",
         "acta_firmada",
+        "acuerdos",
+        "seguimiento",
         "verificar",
     }
 

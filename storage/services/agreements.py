@@ -1,0 +1,254 @@
+"""The register of agreements (R16): register, responsible, due date, follow-up, lists.
+
+Codes are given under the secretariat's row lock, one past the highest of the year, so
+two registrations never share a code and a cancelled agreement's code is never reused.
+Every change is a row of ``agreement_changes`` (who, when, note) and an audit entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import agreements as rules
+from domain.agreements import Status
+from domain.errors import (
+    AgreementAlreadyRegistered,
+    AgreementClosed,
+    AgreementNotFound,
+    NotResponsible,
+    StaleButton,
+    VoteNotApproved,
+)
+from domain.outcomes import Outcome
+from domain.roles import Role, Target
+from domain.roster import clean_name
+from storage.models import Agreement, AgreementChange, Meeting, Member, Seat, Secretariat, Vote
+from storage.services import audit
+from storage.services.meetings import latest_held, local_stamp
+
+_APPROVED = (Outcome.APROBADO_CONSENSO.value, Outcome.APROBADO_MAYORIA.value)
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    """What chat shows of an agreement."""
+
+    code: str
+    text: str
+    meeting_number: int
+    meeting_title: str
+    vote_id: int | None
+    responsible: str | None
+    due_date: str | None
+    status: Status
+    registered_at: str
+
+
+async def _view(session: AsyncSession, agreement: Agreement) -> AgreementView:
+    meeting = await session.get_one(Meeting, agreement.meeting_id)
+    secretariat = await session.get_one(Secretariat, agreement.secretariat_id)
+    return AgreementView(
+        agreement.code,
+        agreement.text,
+        meeting.number or 0,
+        meeting.title or "",
+        agreement.vote_id,
+        await _responsible(session, agreement),
+        agreement.due_date.isoformat() if agreement.due_date else None,
+        Status(agreement.status),
+        local_stamp(agreement.created_at, secretariat.time_zone),
+    )
+
+
+async def _responsible(session: AsyncSession, agreement: Agreement) -> str | None:
+    """A seat is shown by its sector and current titular; else the named person."""
+    if agreement.responsible_seat_id is not None:
+        seat = await session.get_one(Seat, agreement.responsible_seat_id)
+        titular = await session.scalar(
+            select(Member.full_name).where(
+                Member.seat_id == seat.id, Member.active, Member.role == Role.TITULAR.value
+            )
+        )
+        return f"{seat.name} ({titular})" if titular else seat.name
+    return agreement.responsible_name
+
+
+def _change(
+    session: AsyncSession,
+    agreement: Agreement,
+    *,
+    now: datetime,
+    target: Target,
+    kind: str,
+    note: str | None = None,
+) -> None:
+    session.add(
+        AgreementChange(
+            agreement_id=agreement.id,
+            at=now,
+            member_id=target.membership.member_id,
+            kind=kind,
+            status=agreement.status,
+            note=note,
+        )
+    )
+    audit.record(
+        session,
+        now=now,
+        action=f"agreement.{kind}",
+        secretariat_id=agreement.secretariat_id,
+        member_id=target.membership.member_id,
+        code=agreement.code,
+        status=agreement.status,
+        note=note,
+    )
+
+
+async def register(
+    session: AsyncSession, *, now: datetime, target: Target, text: str | None, vote_id: int | None
+) -> AgreementView:
+    """A new agreement: from an approved session vote, or typed (``/acuerdo``)."""
+    secretariat = await session.get_one(Secretariat, target.secretariat_id, with_for_update=True)
+    if vote_id is not None:
+        vote = await session.get(Vote, vote_id)
+        if vote is None or vote.secretariat_id != secretariat.id or vote.meeting_id is None:
+            raise StaleButton()
+        if vote.state != "cerrada" or vote.outcome not in _APPROVED:
+            raise VoteNotApproved(vote.id)
+        existing = await session.scalar(select(Agreement.code).where(Agreement.vote_id == vote.id))
+        if existing is not None:
+            raise AgreementAlreadyRegistered(existing)
+        meeting = await session.get_one(Meeting, vote.meeting_id)
+        text = vote.text
+    else:
+        meeting = await latest_held(session, target)  # in progress, or the latest held
+    assert text is not None
+    year = meeting.starts_at.astimezone(ZoneInfo(secretariat.time_zone)).year
+    used = set(
+        await session.scalars(
+            select(Agreement.sequence).where(
+                Agreement.secretariat_id == secretariat.id, Agreement.year == year
+            )
+        )
+    )
+    sequence = rules.next_sequence(used)
+    agreement = Agreement(
+        secretariat_id=secretariat.id,
+        year=year,
+        sequence=sequence,
+        code=rules.format_code(year, sequence),
+        meeting_id=meeting.id,
+        vote_id=vote_id,
+        text=text[: rules.MAX_TEXT],
+        status=Status.PENDIENTE.value,
+        created_at=now,
+        created_by=target.membership.member_id,
+    )
+    session.add(agreement)
+    await session.flush()
+    _change(session, agreement, now=now, target=target, kind="registro")
+    return await _view(session, agreement)
+
+
+async def by_code(session: AsyncSession, target: Target, raw: str) -> Agreement:
+    """The caller's secretariat's agreement with that code."""
+    code = rules.parse_code(raw)
+    agreement = (
+        await session.scalar(
+            select(Agreement).where(
+                Agreement.secretariat_id == target.secretariat_id, Agreement.code == str(code)
+            )
+        )
+        if code is not None
+        else None
+    )
+    if agreement is None:
+        raise AgreementNotFound(raw.strip()[:20] or "?")
+    return agreement
+
+
+async def set_responsible(
+    session: AsyncSession, *, now: datetime, target: Target, code: str, who: str
+) -> AgreementView:
+    """A seat (by its clave) or a named person (R16)."""
+    agreement = await by_code(session, target, code)
+    seat = await session.scalar(
+        select(Seat).where(
+            Seat.secretariat_id == target.secretariat_id,
+            Seat.key == who.strip().lower(),
+            Seat.active,
+        )
+    )
+    if seat is not None:
+        agreement.responsible_seat_id, agreement.responsible_name = seat.id, None
+    else:
+        agreement.responsible_seat_id, agreement.responsible_name = (
+            None,
+            clean_name(who, command="responsable"),
+        )
+    _change(session, agreement, now=now, target=target, kind="responsable", note=who.strip())
+    return await _view(session, agreement)
+
+
+async def set_due(
+    session: AsyncSession, *, now: datetime, target: Target, code: str, day: date
+) -> AgreementView:
+    """The agreement's due date (reminders follow it: R16, R22)."""
+    agreement = await by_code(session, target, code)
+    agreement.due_date = day
+    _change(session, agreement, now=now, target=target, kind="plazo", note=day.isoformat())
+    return await _view(session, agreement)
+
+
+async def follow_up(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    target: Target,
+    code: str,
+    status: Status,
+    note: str | None,
+) -> AgreementView:
+    """``/seguimiento``: the facilitator, or the responsible seat's titular or substitute."""
+    agreement = await by_code(session, target, code)
+    role = target.membership.role
+    if role is not Role.FACILITADOR:
+        member = await session.get_one(Member, target.membership.member_id)
+        if (
+            agreement.responsible_seat_id is None
+            or member.seat_id != agreement.responsible_seat_id
+        ):
+            raise NotResponsible()
+    if Status(agreement.status).closed:
+        raise AgreementClosed(agreement.code, Status(agreement.status).label)
+    agreement.status = status.value
+    _change(session, agreement, now=now, target=target, kind="estado", note=note)
+    return await _view(session, agreement)
+
+
+async def listing(
+    session: AsyncSession, target: Target, *, everything: bool
+) -> list[AgreementView]:
+    """``/acuerdos [todos]``: open agreements (or all), by code."""
+    query = select(Agreement).where(Agreement.secretariat_id == target.secretariat_id)
+    if not everything:
+        query = query.where(
+            Agreement.status.in_((Status.PENDIENTE.value, Status.EN_PROCESO.value))
+        )
+    rows = await session.scalars(query.order_by(Agreement.year, Agreement.sequence))
+    return [await _view(session, a) for a in rows]
+
+
+async def of_meeting(session: AsyncSession, meeting_id: int) -> list[str]:
+    """The agreements adopted in a session, for its minutes (R14): "ACU-2027-003: text"."""
+    rows = await session.scalars(
+        select(Agreement)
+        .where(Agreement.meeting_id == meeting_id)
+        .order_by(Agreement.year, Agreement.sequence)
+    )
+    return [f"{a.code}: {a.text}" for a in rows]
