@@ -180,9 +180,12 @@ def circulate_out(
     )
 
 
-def after_signature(app: StmApplication, signed: minutes_versions.Signed) -> None:
-    """Tell the facilitator; on the last signature, issue the signed file (background)."""
-    if signed.facilitator_chat is not None:
+def after_signature(
+    app: StmApplication, signed: minutes_versions.Signed, *, signer_chat: int
+) -> None:
+    """Tell the facilitator (unless they signed: their own answer says it); on the last
+    signature, issue the signed file (background)."""
+    if signed.facilitator_chat is not None and signed.facilitator_chat != signer_chat:
         app.outbox.message(signed.facilitator_chat, "minutes/signature_notice", signed=signed)
     if signed.complete:
         app.background.spawn(issue(app, signed.view.meeting_id), name="minutes-issue")

@@ -206,7 +206,7 @@ async def firma_boton(update: Update, context: StmContext) -> None:
         )
         zone = await minutes_versions.time_zone_of(session, version_id)
     await query.answer("Tu firma quedó registrada.")
-    minutes_flow.after_signature(context.app, signed)
+    minutes_flow.after_signature(context.app, signed, signer_chat=chat.id)
     await messages.reply(
         update, context, "minutes/signed_ok", signed=signed, at=local_stamp(context.now(), zone)
     )

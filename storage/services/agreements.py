@@ -50,32 +50,59 @@ class AgreementView:
 
 
 async def _view(session: AsyncSession, agreement: Agreement) -> AgreementView:
-    meeting = await session.get_one(Meeting, agreement.meeting_id)
-    secretariat = await session.get_one(Secretariat, agreement.secretariat_id)
-    return AgreementView(
-        agreement.code,
-        agreement.text,
-        meeting.number or 0,
-        meeting.title or "",
-        agreement.vote_id,
-        await _responsible(session, agreement),
-        agreement.due_date.isoformat() if agreement.due_date else None,
-        Status(agreement.status),
-        local_stamp(agreement.created_at, secretariat.time_zone),
-    )
+    return (await _views(session, [agreement]))[0]
 
 
-async def _responsible(session: AsyncSession, agreement: Agreement) -> str | None:
-    """A seat is shown by its sector and current titular; else the named person."""
-    if agreement.responsible_seat_id is not None:
-        seat = await session.get_one(Seat, agreement.responsible_seat_id)
-        titular = await session.scalar(
-            select(Member.full_name).where(
-                Member.seat_id == seat.id, Member.active, Member.role == Role.TITULAR.value
+async def _views(session: AsyncSession, rows: list[Agreement]) -> list[AgreementView]:
+    """Views of many agreements in four queries, whatever their number (``/acuerdos``)."""
+    if not rows:
+        return []
+    secretariat = await session.get_one(Secretariat, rows[0].secretariat_id)
+    meetings = {
+        m.id: m
+        for m in await session.scalars(
+            select(Meeting).where(Meeting.id.in_({a.meeting_id for a in rows}))
+        )
+    }
+    seats = {
+        s.id: s.name
+        for s in await session.scalars(select(Seat).where(Seat.secretariat_id == secretariat.id))
+    }
+    titulars = dict(
+        (
+            await session.execute(
+                select(Member.seat_id, Member.full_name).where(
+                    Member.secretariat_id == secretariat.id,
+                    Member.active,
+                    Member.role == Role.TITULAR.value,
+                )
             )
         )
-        return f"{seat.name} ({titular})" if titular else seat.name
-    return agreement.responsible_name
+        .tuples()
+        .all()
+    )
+    views = []
+    for agreement in rows:
+        meeting = meetings[agreement.meeting_id]
+        responsible = agreement.responsible_name
+        if agreement.responsible_seat_id is not None:  # a seat: its sector and current titular
+            seat = seats[agreement.responsible_seat_id]
+            titular = titulars.get(agreement.responsible_seat_id)
+            responsible = f"{seat} ({titular})" if titular else seat
+        views.append(
+            AgreementView(
+                agreement.code,
+                agreement.text,
+                meeting.number or 0,
+                meeting.title or "",
+                agreement.vote_id,
+                responsible,
+                agreement.due_date.isoformat() if agreement.due_date else None,
+                Status(agreement.status),
+                local_stamp(agreement.created_at, secretariat.time_zone),
+            )
+        )
+    return views
 
 
 def _change(
@@ -241,7 +268,7 @@ async def listing(
             Agreement.status.in_((Status.PENDIENTE.value, Status.EN_PROCESO.value))
         )
     rows = await session.scalars(query.order_by(Agreement.year, Agreement.sequence))
-    return [await _view(session, a) for a in rows]
+    return await _views(session, list(rows))
 
 
 async def of_meeting(session: AsyncSession, meeting_id: int) -> list[str]:

@@ -162,6 +162,14 @@ def signer_ids(z: Zamora) -> dict[str, int]:
     }
 
 
+async def circulated_session(h: Harness) -> tuple[Zamora, int, dict[str, int]]:
+    """A held session whose draft was circulated: (ids, the circulation's mark, signers)."""
+    z = await held_session(h)
+    _, _, answer = await draft(h, z)
+    since = await circulate(h, z, answer)
+    return z, since, signer_ids(z)
+
+
 async def test_the_whole_path_to_the_garante(mailing: Harness, smtp: LocalSMTP) -> None:
     h = mailing
     z = await held_session(h)
@@ -388,10 +396,7 @@ async def test_restart_mid_signature_loses_nothing(
 ) -> None:
     data_dir = tmp_path / "data"
     async with start_harness(fake, database_url, clock, admins={ADMIN_ID}, data_dir=data_dir) as h:
-        z = await held_session(h)
-        _, _, answer = await draft(h, z)
-        since = await circulate(h, z, answer)
-        people = signer_ids(z)
+        z, since, people = await circulated_session(h)
         for key in SIGNERS[:3]:
             await sign(h, people[key], since)
     async with start_harness(fake, database_url, clock, admins={ADMIN_ID}, data_dir=data_dir) as h:
@@ -511,10 +516,7 @@ async def test_the_signed_file_carries_the_seal_when_configured(
         seal_p12=path,
         seal_password="clave",
     ) as h:
-        z = await held_session(h)
-        _, _, answer = await draft(h, z)
-        since = await circulate(h, z, answer)
-        people = signer_ids(z)
+        z, since, people = await circulated_session(h)
         mark = h.fake.mark()
         for key in SIGNERS:
             await sign(h, people[key], since)
@@ -594,10 +596,7 @@ async def test_copies_interrupted_by_a_crash_resume_without_repeating(
     """Each copy is recorded as it is delivered: after a crash only the rest go out (R20)."""
     data_dir = tmp_path / "data"
     async with start_harness(fake, database_url, clock, admins={ADMIN_ID}, data_dir=data_dir) as h:
-        z = await held_session(h)
-        _, _, answer = await draft(h, z)
-        since = await circulate(h, z, answer)
-        people = signer_ids(z)
+        z, since, people = await circulated_session(h)
         for key in SIGNERS:
             await sign(h, people[key], since)
         # The state a crash leaves after some copies went out: the fan-out not closed and
