@@ -1,10 +1,12 @@
 """Typed models, one module per aggregate; importing this package registers them all."""
 
+from storage.models.action_plan import Commitment, CommitmentChange, CommitmentMilestone
 from storage.models.agreement import Agreement, AgreementChange
 from storage.models.audit import AuditEntry
 from storage.models.base import Base
 from storage.models.cancellation import Cancellation, CancellationAnswer
 from storage.models.choice import PendingChoice
+from storage.models.dissemination import ChannelPost, Communique
 from storage.models.meeting import (
     AttendanceAnswer,
     CustomaryProposal,
@@ -23,6 +25,7 @@ from storage.models.minutes import (
     SignedMinutes,
     StoredFile,
 )
+from storage.models.proposal import Proposal, ProposalForwarding
 from storage.models.reminder import Reminder
 from storage.models.roster import Invitation, Member
 from storage.models.secretariat import Seat, Secretariat
@@ -37,6 +40,11 @@ __all__ = [
     "Base",
     "Cancellation",
     "CancellationAnswer",
+    "ChannelPost",
+    "Commitment",
+    "CommitmentChange",
+    "CommitmentMilestone",
+    "Communique",
     "CustomaryProposal",
     "Delivery",
     "GaranteMailing",
@@ -50,6 +58,8 @@ __all__ = [
     "NonWorkingDay",
     "PendingChoice",
     "Presence",
+    "Proposal",
+    "ProposalForwarding",
     "PublishedMenu",
     "Reminder",
     "Seat",

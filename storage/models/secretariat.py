@@ -62,6 +62,10 @@ class Secretariat(Base):
     minutes_signatories: Mapped[str] = mapped_column(String(16), default="presentes")
     remind_signature: Mapped[str] = mapped_column(String(40), default=DEFAULTS[Kind.FIRMA])
     remind_agreement: Mapped[str] = mapped_column(String(40), default=DEFAULTS[Kind.ACUERDO])
+    # R18: the public channel, as the facilitator typed it (``@canal`` or an id) and as
+    # resolved by getChatMember when it was set (the bot must be an administrator there).
+    public_channel: Mapped[str] = mapped_column(String(120), default="")
+    public_channel_id: Mapped[int | None] = mapped_column(BigInteger)
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="secretariat", lazy="raise", order_by="Seat.position"
