@@ -21,9 +21,10 @@ system-deps:
 run: $(STAMP) system-deps
 	$(BIN)/python -m bot
 
-## test: install and run the whole test suite, then the linters
+## test: install and run the whole test suite (in TEST_WORKERS processes), then the linters
+TEST_WORKERS ?= 4
 test: $(STAMP) system-deps
-	PTB_TIMEDELTA=1 $(BIN)/python -m pytest
+	PTB_TIMEDELTA=1 $(BIN)/python -m pytest -n $(TEST_WORKERS)
 	$(MAKE) --no-print-directory lint
 
 lint: $(STAMP)
@@ -38,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/followups.py
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/minutes.py
+	$(BIN)/python bench/followup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

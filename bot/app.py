@@ -13,7 +13,16 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
-from bot import cancelling, linking, menus, minutes_files, minutes_flow, voting
+from bot import (
+    cancelling,
+    linking,
+    menus,
+    minutes_files,
+    minutes_flow,
+    proposal_forwarding,
+    public_channel,
+    voting,
+)
 from bot.clock import Clock, system_clock
 from bot.context import StmApplication, StmContext
 from bot.errors import on_error
@@ -22,16 +31,20 @@ from bot.ratelimit import DeliveryRateLimiter
 from bot.settings import Settings, SettingsError
 from bot.updates import PerChatUpdateProcessor
 from handlers import (
+    action_plan,
     agreements,
     attendance,
     calendar,
     cancellations,
     choices,
     convocations,
+    dissemination,
     importing,
+    member_proposals,
     minutes,
     onboarding,
     reminders,
+    report,
     roster,
     secretariats,
     votes,
@@ -100,6 +113,10 @@ def build_application(
         reminders,
         minutes,
         agreements,
+        member_proposals,
+        dissemination,
+        action_plan,
+        report,
     ):
         application.add_handlers(module.HANDLERS)
     # The catch-alls (choice buttons, stale buttons, unknown commands) go last.
@@ -124,6 +141,8 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     await voting.schedule_open_deadlines(application)  # deadlines passed while down: now
     await linking.flush_owed(application)  # linking notices owed when the bot stopped
     await minutes_flow.resume(application)  # signed files, copies and mail owed (R14, R15a)
+    await public_channel.resume(application)  # channel posts owed and not accepted (R18)
+    await proposal_forwarding.resume(application)  # proposals owed to the garante (R17)
     # R23: missed reminders sent or dropped, then one job armed at the next moment
     await planner.start(
         application, wake=jobs.enviar_recordatorios, sweep=jobs.revisar_recordatorios

@@ -34,6 +34,8 @@ class Action(StrEnum):
     MINUTES = "m"  # m:<version id>:<1 circular para firma | 2 subir versión corregida> (R14)
     SIGN = "f"  # f:<version id>:<1 firmo el acta | 2 pido cambios> (R14)
     AGREEMENT = "g"  # g:<vote id>: registrar acuerdo (R16)
+    AGREEMENTS_PAGE = "gp"  # gp:<secretariat id>:<0 open | 1 all>:<page>: /acuerdos pages
+    PROPOSAL_AGENDA = "pa"  # pa:<meeting id>:<proposal id>: agregar al orden del día (R17)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ _ARITY = {
     Action.MINUTES: 2,
     Action.SIGN: 2,
     Action.AGREEMENT: 1,
+    Action.AGREEMENTS_PAGE: 3,
+    Action.PROPOSAL_AGENDA: 2,
 }
 
 
@@ -118,15 +122,34 @@ def _row(*buttons: tuple[str, str]) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text, callback_data=data) for text, data in buttons]
 
 
-def convocation_preview(meeting_id: int, *, non_business: bool) -> InlineKeyboardMarkup:
-    """``Enviar convocatoria`` / ``Descartar``; a non-business day asks to confirm it."""
+#: At most this many ``Agregar P-n al orden del día`` buttons on one preview.
+MAX_PROPOSAL_BUTTONS = 20
+
+
+def convocation_preview(
+    meeting_id: int, *, non_business: bool, proposals: Sequence[tuple[int, str]] = ()
+) -> InlineKeyboardMarkup:
+    """``Enviar convocatoria`` / ``Descartar``; a non-business day asks to confirm it.
+
+    Above them, one ``Agregar P-n al orden del día`` per pending proposal not on the
+    agenda yet (R17), ``(proposal id, "P-n")``, the oldest first.
+    """
     send = (
         ("Enviar aunque sea día inhábil", encode(Action.CONVOCATION, meeting_id, 3))
         if non_business
         else ("Enviar convocatoria", encode(Action.CONVOCATION, meeting_id, 1))
     )
     return InlineKeyboardMarkup(
-        [_row(send, ("Descartar", encode(Action.CONVOCATION, meeting_id, 2)))]
+        [
+            _row(
+                (
+                    f"Agregar {number} al orden del día",
+                    encode(Action.PROPOSAL_AGENDA, meeting_id, proposal_id),
+                )
+            )
+            for proposal_id, number in proposals[:MAX_PROPOSAL_BUTTONS]
+        ]
+        + [_row(send, ("Descartar", encode(Action.CONVOCATION, meeting_id, 2)))]
     )
 
 
@@ -239,6 +262,22 @@ def signature(version_id: int) -> InlineKeyboardMarkup:
             )
         ]
     )
+
+
+def agreements_pages(
+    secretariat_id: int, *, everything: bool, page: int, has_previous: bool, has_next: bool
+) -> InlineKeyboardMarkup | None:
+    """``◀ Anteriores`` / ``Siguientes ▶`` under a page of ``/acuerdos`` (none for one page)."""
+    row = []
+    flag = int(everything)
+    if has_previous:
+        data = encode(Action.AGREEMENTS_PAGE, secretariat_id, flag, page - 1)
+        row.append(("◀ Anteriores", data))
+    if has_next:
+        row.append(
+            ("Siguientes ▶", encode(Action.AGREEMENTS_PAGE, secretariat_id, flag, page + 1))
+        )
+    return InlineKeyboardMarkup([_row(*row)]) if row else None
 
 
 def register_agreement(vote_id: int) -> InlineKeyboardMarkup:

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from telegram import Message
 
-from bot import buttons, delivery, mail, messages, minutes_files
+from bot import buttons, delivery, mail, messages, minutes_files, public_channel
 from bot.background import BACKGROUND
 from bot.context import StmApplication, StmContext
 from domain import minutes as rules
@@ -262,6 +262,9 @@ async def issue(app: StmApplication, meeting_id: int) -> None:
         log.info("minutes of meeting %s signed and issued (%s)", meeting_id, sha[:12])
         if issued is not None and issued.mailing_id is not None:
             app.background.spawn(send_mail(app, issued.mailing_id), name="garante-mail")
+        if issued is not None and issued.channel_post is not None:
+            assert issued.secretariat_id is not None
+            public_channel.publish(app, issued.secretariat_id)  # R18: the signed file
     await send_copies(app, meeting_id)
 
 
@@ -382,7 +385,7 @@ async def send_mail(app: StmApplication, mailing_id: int) -> None:
         if failed.retry_at is not None:
             schedule_mail(app, mailing_id, failed.retry_at)
         # Told on the first failure and when it is given up: not on every retry.
-        if owed.facilitator_chat is not None and (failed.attempts == 1 or failed.retry_at is None):
+        if owed.facilitator_chat is not None and failed.worth_telling:
             app.outbox.message(
                 owed.facilitator_chat,
                 "minutes/mail_failed",

@@ -26,7 +26,7 @@ from weakref import WeakKeyDictionary
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
-from bot import buttons, delivery, messages
+from bot import buttons, delivery, messages, public_channel
 from bot.background import BACKGROUND
 from bot.context import StmApplication, StmContext
 from domain.errors import Refusal
@@ -197,6 +197,8 @@ async def close_and_publish(app: StmApplication, vote_id: int) -> votes.VoteView
         closed = await votes.close(session, now=app.clock(), vote_id=vote_id)
     if closed is None:
         return None
+    if closed.channel_post is not None and closed.secretariat_id is not None:
+        public_channel.publish(app, closed.secretariat_id)  # R18: owed in the same commit
     if closed.group_chat_id is not None and closed.group_message_id is not None:
         group, message_id = closed.group_chat_id, closed.group_message_id
 

@@ -15,15 +15,22 @@ from enum import StrEnum
 __all__ = [
     "CODE_PREFIX",
     "MAX_TEXT",
+    "PAGE_SIZE",
     "Code",
+    "Page",
     "Status",
     "format_code",
     "next_sequence",
+    "page_of",
     "parse_code",
 ]
 
 CODE_PREFIX = "ACU"
 MAX_TEXT = 2000  # an agreement is a decision, not a document
+#: ``/acuerdos`` shows this many per message; the rest behind ``Anteriores`` / ``Siguientes``
+#: buttons that edit the same message: 200 agreements are one message, not nine arriving
+#: at Telegram's pace of about one per second in a chat.
+PAGE_SIZE = 15
 _CODE = re.compile(r"ACU-([0-9]{4})-([0-9]{3,6})", re.ASCII | re.IGNORECASE)
 
 
@@ -79,3 +86,31 @@ def next_sequence(used: list[int] | tuple[int, ...] | set[int]) -> int:
     """The next running number of a year: one past the highest ever used, so a cancelled
     agreement's code is never given again (R16)."""
     return max(used, default=0) + 1
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: which rows (``start``…``stop``) and how many pages there are."""
+
+    number: int  # 0-based, clamped into range
+    pages: int  # at least 1, even for an empty list
+    start: int
+    stop: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.number + 1 < self.pages
+
+
+def page_of(total: int, requested: int, size: int = PAGE_SIZE) -> Page:
+    """Page ``requested`` of ``total`` rows; out of range (a list that shrank since the
+    button was drawn) is clamped to the nearest page, never an empty middle page."""
+    pages = max(1, -(-total // size))
+    number = min(max(requested, 0), pages - 1)
+    start = number * size
+    return Page(number, pages, start, min(start + size, total), total)

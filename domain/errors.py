@@ -632,3 +632,179 @@ class AgreementClosed(AgreementRefusal):
 
     code: str
     status: str
+
+
+# --- members' proposals (R17): /propuesta, Agregar P-n al orden del día --------------
+
+
+class ProposalRefusal(Refusal):
+    """A proposal (R17) is refused; nothing is stored."""
+
+
+@dataclass(eq=False)
+class ProposalTooLong(ProposalRefusal):
+    """Over the text limit: refused, not cut, so the author chooses what to leave out."""
+
+    limit: int
+    length: int
+
+
+@dataclass(eq=False)
+class NotAProposalFile(ProposalRefusal):
+    """A document that is not a real PDF, Word, ODT, Excel, JPEG or PNG file."""
+
+    filename: str
+
+
+@dataclass(eq=False)
+class ProposalFileTooLarge(ProposalRefusal):
+    """Over the size a bot may download (checked before downloading)."""
+
+    limit_mib: int
+
+
+@dataclass(eq=False)
+class ProposalAlreadyOnAgenda(ProposalRefusal):
+    """A second press of ``Agregar P-n al orden del día``: it is there already."""
+
+    number: str
+
+
+@dataclass(eq=False)
+class AgendaFull(ProposalRefusal):
+    """The draft's agenda has as many items as a convocation holds."""
+
+    limit: int
+
+
+# --- the public channel and communiqués (R18): canal_publico, /comunicado -------------
+@dataclass(eq=False)
+class PublicChannelRefusal(SettingRefusal):
+    """``canal_publico`` names no channel the bot can post in (R18); nothing changes."""
+
+    channel: str
+
+
+class ChannelNotFound(PublicChannelRefusal):
+    """Telegram knows no chat by that name or id (or hides it from the bot)."""
+
+
+class NotAChannel(PublicChannelRefusal):
+    """The chat is a group or a private chat, not a channel."""
+
+
+class BotNotInChannel(PublicChannelRefusal):
+    """The bot is not in the channel (never added, left or removed)."""
+
+
+class BotNotChannelAdmin(PublicChannelRefusal):
+    """The bot is in the channel but not as an administrator."""
+
+
+class BotCannotPost(PublicChannelRefusal):
+    """The bot administers the channel without the right to post messages."""
+
+
+class CommuniqueRefusal(Refusal):
+    """``/comunicado`` refuses this; nothing is stored or posted (R18)."""
+
+
+@dataclass(eq=False)
+class CommuniqueTooLong(CommuniqueRefusal):
+    """Over the limit that keeps it one message (UTF-16 code units, as Telegram counts)."""
+
+    length: int
+    limit: int
+
+
+@dataclass(eq=False)
+class CommuniqueRepeated(CommuniqueRefusal):
+    """The same text as the latest communiqué: a double send is published once."""
+
+    number: int
+
+
+# --- the follow-up report (R16a, II.6): /reporte ---------------------------------------
+
+
+@dataclass(eq=False)
+class ReportMonthAhead(Refusal):
+    """``/reporte`` for a month that has not begun: there is nothing to report yet."""
+
+    month: str  # "marzo de 2027"
+    latest: str  # the current month, the latest one a report can cover (so far)
+
+
+# --- the action plan (R16a): /compromiso, /hito, /avance, /nivel ---------------------
+
+
+class ActionPlanRefusal(Refusal):
+    """The action plan (R16a) refuses this; nothing changes."""
+
+
+@dataclass(eq=False)
+class CommitmentNotFound(ActionPlanRefusal):
+    """No commitment ``C-n`` in the caller's secretariat (or not a commitment code)."""
+
+    code: str
+
+
+@dataclass(eq=False)
+class MilestoneNotFound(ActionPlanRefusal):
+    """No milestone ``C-n.m`` in the caller's secretariat (or not a milestone code)."""
+
+    code: str
+
+
+@dataclass(eq=False)
+class BadCommitmentFields(ActionPlanRefusal):
+    """``/compromiso``'s field lines are wrong; ``problem`` is a ``FieldProblem`` value."""
+
+    problem: str
+    detail: str
+    limit: int = 0
+
+
+@dataclass(eq=False)
+class BadWeight(ActionPlanRefusal):
+    """A milestone's weight is a whole number 1 … limit."""
+
+    raw: str
+    limit: int
+
+
+@dataclass(eq=False)
+class PlanTextTooLong(ActionPlanRefusal):
+    """A milestone's text, an evidence or a reason over its limit."""
+
+    what: str
+    limit: int
+
+
+@dataclass(eq=False)
+class MilestoneUnchanged(ActionPlanRefusal):
+    """The milestone already is done (or pending): no second history row."""
+
+    code: str
+    done: bool
+
+
+@dataclass(eq=False)
+class MissingLevelReason(ActionPlanRefusal):
+    """A level set by hand needs its reason (R16a)."""
+
+    code: str
+
+
+@dataclass(eq=False)
+class LevelAlreadyAutomatic(ActionPlanRefusal):
+    """``/nivel C-n auto`` on a level that already follows the milestones."""
+
+    code: str
+
+
+@dataclass(eq=False)
+class NotCommitmentResponsible(ActionPlanRefusal):
+    """Only the facilitator and the responsible seat's people mark a commitment's progress."""
+
+    code: str

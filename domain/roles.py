@@ -405,6 +405,89 @@ COMMANDS: dict[str, CommandSpec] = {
             "Acuerdos abiertos (o todos) con responsable, plazo y estado",
         ),
         CommandSpec(
+            "compromiso",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/compromiso <título>\n"
+            "problema: <problema público>\n"
+            "objetivo: <qué hace el compromiso>\n"
+            "responsable: <clave de asiento o institución>\n"
+            "apoyo: <actores que apoyan>\n"
+            "inicio: AAAA-MM-DD\n"
+            "fin: AAAA-MM-DD\n"
+            "valores: transparencia, participación ciudadana, rendición de cuentas",
+            "Registrar un compromiso del Plan de Acción (C-n); cada campo es opcional",
+        ),
+        CommandSpec(
+            "hito",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/hito <C-n> <AAAA-MM-DD> [peso] <texto>",
+            "Agregar un hito a un compromiso (peso de 1 a 100; 1 si no lo indicas)",
+        ),
+        CommandSpec(
+            "avance",
+            Where.ANY,
+            frozenset({Role.FACILITADOR, Role.TITULAR, Role.SUPLENTE}),
+            Scope.SECRETARIAT,
+            "/avance <C-n.m> <hecho|pendiente> [evidencia: enlace o nota]",
+            "Marcar un hito; el nivel del compromiso lo sigue (facilitación o el asiento "
+            "responsable)",
+        ),
+        CommandSpec(
+            "nivel",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/nivel <C-n> <no_iniciado|limitado|sustancial|completo> <motivo>\n/nivel <C-n> auto",
+            "Fijar a mano el nivel de un compromiso, con su motivo (auto: volver a los hitos)",
+        ),
+        CommandSpec(
+            "compromisos",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/compromisos [C-n]",
+            "Compromisos del Plan de Acción con su nivel, avance y siguiente hito (o el "
+            "detalle de uno)",
+        ),
+        CommandSpec(
+            "reporte",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/reporte [AAAA-MM]",
+            "Informe de seguimiento en PDF de un mes (el anterior si no lo indicas): "
+            "niveles y cambios de los compromisos, acuerdos y sesiones",
+        ),
+        CommandSpec(
+            "propuesta",
+            Where.PRIVATE,
+            VOTING_ROLES,
+            Scope.SECRETARIAT,
+            "/propuesta <texto de la propuesta>\n"
+            "(o envía un archivo PDF, Word, ODT, Excel o imagen con el pie /propuesta <texto>)",
+            "Presentar un proyecto o propuesta; se remite al garante antes de la convocatoria",
+        ),
+        CommandSpec(
+            "propuestas",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/propuestas",
+            "Propuestas de integrantes con su estado (recibida, remitida al garante)",
+        ),
+        CommandSpec(
+            "comunicado",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/comunicado <texto del comunicado>",
+            "Publicar un comunicado en el grupo oficial y en el canal público",
+        ),
+        CommandSpec(
             "verificar",
             Where.PRIVATE,
             _EVERYONE,

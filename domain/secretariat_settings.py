@@ -15,6 +15,7 @@ from datetime import date, time
 from enum import StrEnum
 from functools import cache
 
+from domain.dissemination import parse_channel
 from domain.errors import InvalidSettingValue, InvalidTerm, UnknownSetting
 from domain.minutes import Signatories
 from domain.numbers import ascii_number
@@ -83,6 +84,9 @@ class SecretariatSettings:
     remind_signature: str = DEFAULTS[Kind.FIRMA]
     # R16: before an agreement's due date (then overdue notices like R15's).
     remind_agreement: str = DEFAULTS[Kind.ACUERDO]
+    # R18: the public channel as typed (``@canal`` or a chat id; "" = none). The numeric
+    # id Telegram resolved it to when it was checked is stored next to it, not here.
+    public_channel: str = ""
 
     def offsets(self, kind: Kind) -> tuple[Offset, ...]:
         """The offsets in force for one reminder series (stored already validated)."""
@@ -396,6 +400,15 @@ SETTINGS: dict[str, SettingSpec] = {
             _DAYS_HELP.format(example=DEFAULTS[Kind.ACUERDO]),
             _offsets(Kind.ACUERDO),
         ),
+        SettingSpec(
+            "canal_publico",
+            "public_channel",
+            "Canal público",
+            "R18",
+            "el @usuario de un canal de Telegram (o su id numérico, p. ej. -1001234567890) "
+            "donde el bot sea administrador con permiso de publicar; o - para quitarlo",
+            parse_channel,
+        ),
     )
 }
 
@@ -409,12 +422,7 @@ def change(current: SecretariatSettings, key: str, raw: str) -> SecretariatSetti
     spec = SETTINGS.get(key.lower())
     if spec is None:
         raise UnknownSetting(key, list(SETTINGS))
-    value_text = raw.strip()
-    try:
-        value = spec.parse(value_text)
-    except ValueError:
-        raise InvalidSettingValue(spec.key, value_text, spec.expected) from None
-    updated = replace(current, **{spec.attribute: value})
+    updated = replace(current, **{spec.attribute: parse_value(spec.key, raw)})
     if (
         updated.term_start is not None
         and updated.term_end is not None
@@ -422,6 +430,19 @@ def change(current: SecretariatSettings, key: str, raw: str) -> SecretariatSetti
     ):
         raise InvalidTerm(str(updated.term_start), str(updated.term_end))
     return updated
+
+
+def parse_value(key: str, raw: str) -> object:
+    """One setting's value from its text (syntax only), or a refusal naming the valid
+    values. ``canal_publico`` is also checked with Telegram before it is stored (R18)."""
+    spec = SETTINGS.get(key.lower())
+    if spec is None:
+        raise UnknownSetting(key, list(SETTINGS))
+    value_text = raw.strip()
+    try:
+        return spec.parse(value_text)
+    except ValueError:
+        raise InvalidSettingValue(spec.key, value_text, spec.expected) from None
 
 
 def display_value(value: object) -> str:

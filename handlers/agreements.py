@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import buttons, messages
+from bot import buttons, messages, public_channel
 from bot.context import StmContext
 from bot.guards import authorize_button, command_text, guarded
 from domain.agreements import Status
@@ -29,10 +29,12 @@ async def acuerdo(update: Update, context: StmContext) -> None:
     text = " ".join(command_text(update, context).split())
     if not text:
         raise Usage("acuerdo")
+    target = context.require_target()
     async with context.db.begin() as session:
         view = await agreements.register(
-            session, now=context.now(), target=context.require_target(), text=text, vote_id=None
+            session, now=context.now(), target=target, text=text, vote_id=None
         )
+    public_channel.publish(context.app, target.secretariat_id)  # R18: owed in that commit
     await messages.reply(update, context, "agreements/registered", a=view)
 
 
@@ -48,6 +50,7 @@ async def acuerdo_boton(update: Update, context: StmContext) -> None:
         view = await agreements.register(
             session, now=context.now(), target=target, text=None, vote_id=vote_id
         )
+    public_channel.publish(context.app, target.secretariat_id)  # R18: owed in that commit
     await query.answer(f"Acuerdo {view.code} registrado.")
     await messages.reply(update, context, "agreements/registered", a=view)
     with contextlib.suppress(TelegramError):  # cosmetic: the agreement is registered
@@ -106,12 +109,42 @@ async def seguimiento(update: Update, context: StmContext) -> None:
 
 @guarded("acuerdos")
 async def acuerdos(update: Update, context: StmContext) -> None:
-    """Open agreements, or all with ``todos``."""
+    """Open agreements, or all with ``todos``: the first page, buttons for the others."""
     everything = command_text(update, context).strip().lower() == "todos"
+    target = context.require_target()
     async with context.db() as session:
-        views = await agreements.listing(session, context.require_target(), everything=everything)
+        listing = await agreements.listing(session, target, everything=everything)
     await messages.reply(
-        update, context, "agreements/acuerdos", agreements=views, everything=everything
+        update,
+        context,
+        "agreements/acuerdos",
+        listing=listing,
+        reply_markup=_pages(target.secretariat_id, listing),
+    )
+
+
+async def acuerdos_pagina(update: Update, context: StmContext) -> None:
+    """``Anteriores`` / ``Siguientes``: the same message shows another page, re-read now."""
+    query = update.callback_query
+    assert query is not None
+    secretariat_id, everything, page = buttons.ids(query.data)
+    target = await authorize_button(update, context, "acuerdos", secretariat_id)
+    async with context.db() as session:
+        listing = await agreements.listing(session, target, everything=bool(everything), page=page)
+    await query.answer()
+    text = messages.render("agreements/acuerdos", listing=listing)
+    with contextlib.suppress(TelegramError):  # "message is not modified": a double press
+        await query.edit_message_text(text, reply_markup=_pages(secretariat_id, listing))
+
+
+def _pages(secretariat_id: int, listing: agreements.Listing) -> InlineKeyboardMarkup | None:
+    page = listing.page
+    return buttons.agreements_pages(
+        secretariat_id,
+        everything=listing.everything,
+        page=page.number,
+        has_previous=page.has_previous,
+        has_next=page.has_next,
     )
 
 
@@ -122,4 +155,5 @@ HANDLERS: list[BaseHandler[Update, StmContext, None]] = [
     CommandHandler("seguimiento", seguimiento),
     CommandHandler("acuerdos", acuerdos),
     CallbackQueryHandler(acuerdo_boton, pattern=f"^{buttons.Action.AGREEMENT.value}:"),
+    CallbackQueryHandler(acuerdos_pagina, pattern=f"^{buttons.Action.AGREEMENTS_PAGE.value}:"),
 ]

@@ -1,4 +1,9 @@
-"""``/convocar``: validate, preview, send and deliver a convocation with evidence (R6, R7)."""
+"""``/convocar``: validate, preview, send and deliver a convocation with evidence (R6, R7).
+
+The preview also says which members' proposals the convocation forwards to the garante,
+with a button to put each on the agenda (``handlers.member_proposals``); ``Enviar``
+forwards them (R17).
+"""
 
 from __future__ import annotations
 
@@ -20,14 +25,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, delivery, errors, ics, messages
+from bot import buttons, delivery, errors, ics, messages, proposal_forwarding
 from bot.context import StmContext
 from bot.guards import authorize, authorize_button, command_text, guarded
 from domain.errors import NonBusinessRefused, PastDate, Refusal, ShortNotice
 from domain.notice import SessionKind
 from domain.roles import Role
 from handlers import parsing
-from storage.services import convocations, meetings
+from storage.services import convocations, meetings, member_proposals
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +69,21 @@ async def _preview(update: Update, context: StmContext, request: parsing.Convoca
             agenda=request.agenda,
             chat_id=chat.id,
         )
+        proposals = await member_proposals.for_preview(  # R17: what "Enviar" forwards
+            session,
+            secretariat_id=context.require_target().secretariat_id,
+            meeting_id=view.id,
+            mail=context.settings.mail is not None,
+        )
     await messages.reply(
         update,
         context,
         "convocations/preview",
         meeting=view,
-        reply_markup=buttons.convocation_preview(view.id, non_business=view.needs_confirmation),
+        proposals=proposals,
+        reply_markup=buttons.convocation_preview(
+            view.id, non_business=view.needs_confirmation, proposals=proposals.addable
+        ),
     )
 
 
@@ -98,11 +112,25 @@ async def convocatoria_boton(update: Update, context: StmContext) -> None:
             target=target,
             meeting_id=meeting_id,
             confirmed_non_business=op == 3,
+            mail=context.settings.mail is not None,
+        )
+        pending = (
+            await member_proposals.for_preview(
+                session,
+                secretariat_id=target.secretariat_id,
+                meeting_id=meeting_id,
+                mail=context.settings.mail is not None,
+            )
+            if isinstance(outcome, convocations.NeedsConfirmation)
+            else None
         )
     if isinstance(outcome, convocations.NeedsConfirmation):
+        assert pending is not None
         await query.answer()
         await query.edit_message_reply_markup(
-            reply_markup=buttons.convocation_preview(meeting_id, non_business=True)
+            reply_markup=buttons.convocation_preview(
+                meeting_id, non_business=True, proposals=pending.addable
+            )
         )
         return
     try:  # the facilitator's own chat first: the press and the preview...
@@ -110,7 +138,10 @@ async def convocatoria_boton(update: Update, context: StmContext) -> None:
         with contextlib.suppress(TelegramError):  # cosmetic: the convocation is on its way
             await query.edit_message_reply_markup(reply_markup=None)
     finally:  # ...and whatever those calls do, what was committed as sent is sent
-        deliver(context, outcome)
+        try:  # R17: the proposals first, so the garante's chat has them before the notice
+            proposal_forwarding.dispatch(context.app, outcome.forwarding)
+        finally:
+            deliver(context, outcome)
 
 
 def deliver(context: StmContext, convened: convocations.Convened) -> None:
@@ -221,6 +252,7 @@ async def _record_and_report(
             total=len(convened.recipients),
             failures=failures,
             group_ok=group.ok,
+            forwarding=convened.forwarding,
         )
 
 

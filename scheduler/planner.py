@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 JOB_NAME = "reminders"
 SWEEP_NAME = "reminders-sweep"
 SWEEP_EVERY = timedelta(hours=1)
+#: Derivations may leave out what cannot fall due before this much from now (agreements
+#: due far ahead): the sweep re-derives every hour, so three hours leave two of slack for
+#: a late sweep.
+HORIZON = 3 * SWEEP_EVERY
 #: A reminder sent this much after its moment is "late" in the log (catch-up at start-up).
 LATE = timedelta(minutes=1)
 _JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}
@@ -123,7 +127,9 @@ async def _decide(
     """Derive, pick, record claims and drops, remember the next moments, re-arm."""
     now = application.clock()
     async with application.db() as session:
-        plan = await reminders.plan(session, now=now, secretariat_ids=secretariat_ids)
+        plan = await reminders.plan(
+            session, now=now, secretariat_ids=secretariat_ids, horizon=now + HORIZON
+        )
     to_send: list[tuple[reminders.Series, Moment]] = []
     to_drop: list[tuple[reminders.Series, Moment, str]] = []
     upcoming: dict[int, datetime] = {}

@@ -19,7 +19,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from storage.db import Database, make_engine, make_sessionmaker
 from tests.clock import FakeClock
 from tests.databases import (
+    ensure_postgres_database,
     migrated_sqlite_template,
+    postgres_base_url,
     postgres_unavailable,
     postgres_url,
     prepare_postgres,
@@ -46,8 +48,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_ready() -> str:
     """The PostgreSQL URL, migrated from scratch; skips (with the reason) when absent."""
-    url = postgres_url()
-    reason = asyncio.run(postgres_unavailable(url))
+    base, url = postgres_base_url(), postgres_url()
+    reason = asyncio.run(postgres_unavailable(base))
+    if reason is None and url != base:  # a pytest-xdist worker: its own database
+        asyncio.run(ensure_postgres_database(base, url))
     if reason is not None:
         if os.environ.get("CI") and os.environ.get("REQUIRE_POSTGRES"):
             pytest.fail(reason)

@@ -7,6 +7,7 @@ cost of a file copy; PostgreSQL is migrated once per run and truncated between t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -21,9 +22,45 @@ from storage.models import Base
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
-def postgres_url() -> str:
+def postgres_base_url() -> str:
     """``TEST_DATABASE_URL``, else the CI machine's PostgreSQL."""
     return os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG
+
+
+def postgres_url() -> str:
+    """The base URL; under pytest-xdist each worker has a database of its own, named after
+    the worker (``test_gw0``…), since every test truncates the tables it finds."""
+    base = postgres_base_url()
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return base
+    parsed = make_url(base)
+    return parsed.set(database=f"{parsed.database or 'test'}_{worker}").render_as_string(
+        hide_password=False
+    )
+
+
+async def ensure_postgres_database(base_url: str, url: str) -> None:
+    """Create ``url``'s database (a worker's own) through ``base_url``'s when missing."""
+    import asyncpg
+
+    parsed, base = make_url(url), make_url(base_url)
+    connection = await asyncpg.connect(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        database=base.database or "test",
+    )
+    try:
+        exists = await connection.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", parsed.database
+        )
+        if not exists:
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):  # a racing worker
+                await connection.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        await connection.close()
 
 
 async def postgres_unavailable(url: str) -> str | None:

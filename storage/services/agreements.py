@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import agreements as rules
-from domain.agreements import Status
+from domain.agreements import Page, Status, page_of
+from domain.dissemination import PostKind
 from domain.errors import (
     AgreementAlreadyRegistered,
     AgreementClosed,
@@ -28,7 +29,7 @@ from domain.outcomes import Outcome
 from domain.roles import Role, Target
 from domain.roster import clean_name
 from storage.models import Agreement, AgreementChange, Meeting, Member, Seat, Secretariat, Vote
-from storage.services import audit
+from storage.services import audit, channel_posts
 from storage.services.meetings import latest_held, local_stamp
 
 _APPROVED = (Outcome.APROBADO_CONSENSO.value, Outcome.APROBADO_MAYORIA.value)
@@ -51,6 +52,12 @@ class AgreementView:
 
 async def _view(session: AsyncSession, agreement: Agreement) -> AgreementView:
     return (await _views(session, [agreement]))[0]
+
+
+async def view_of(session: AsyncSession, agreement_id: int) -> AgreementView | None:
+    """One agreement by id, as chat shows it (its post in the public channel, R18)."""
+    agreement = await session.get(Agreement, agreement_id)
+    return await _view(session, agreement) if agreement is not None else None
 
 
 async def _views(session: AsyncSession, rows: list[Agreement]) -> list[AgreementView]:
@@ -179,6 +186,14 @@ async def register(
     session.add(agreement)
     await session.flush()
     _change(session, agreement, now=now, target=target, kind="registro")
+    # R18: owed to the public channel with the registration itself (same unit of work).
+    await channel_posts.owe(
+        session,
+        now=now,
+        secretariat_id=secretariat.id,
+        kind=PostKind.ACUERDO,
+        subject_id=agreement.id,
+    )
     return await _view(session, agreement)
 
 
@@ -199,18 +214,24 @@ async def by_code(session: AsyncSession, target: Target, raw: str) -> Agreement:
     return agreement
 
 
+async def seat_by_key(session: AsyncSession, secretariat_id: int, raw: str) -> Seat | None:
+    """The active seat whose clave is ``raw`` (any case), else ``None``: a responsible typed
+    as a clave is that seat (R16 agreements, R16a commitments), anything else is a name."""
+    return await session.scalar(
+        select(Seat).where(
+            Seat.secretariat_id == secretariat_id,
+            Seat.key == raw.strip().lower(),
+            Seat.active,
+        )
+    )
+
+
 async def set_responsible(
     session: AsyncSession, *, now: datetime, target: Target, code: str, who: str
 ) -> AgreementView:
     """A seat (by its clave) or a named person (R16)."""
     agreement = await by_code(session, target, code)
-    seat = await session.scalar(
-        select(Seat).where(
-            Seat.secretariat_id == target.secretariat_id,
-            Seat.key == who.strip().lower(),
-            Seat.active,
-        )
-    )
+    seat = await seat_by_key(session, target.secretariat_id, who)
     if seat is not None:
         agreement.responsible_seat_id, agreement.responsible_name = seat.id, None
     else:
@@ -258,17 +279,36 @@ async def follow_up(
     return await _view(session, agreement)
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One page of ``/acuerdos [todos]``."""
+
+    agreements: list[AgreementView]
+    page: Page
+    everything: bool
+
+
 async def listing(
-    session: AsyncSession, target: Target, *, everything: bool
-) -> list[AgreementView]:
-    """``/acuerdos [todos]``: open agreements (or all), by code."""
-    query = select(Agreement).where(Agreement.secretariat_id == target.secretariat_id)
+    session: AsyncSession, target: Target, *, everything: bool, page: int = 0
+) -> Listing:
+    """``/acuerdos [todos]``: open agreements (or all), by code, one page of them.
+
+    Only the page's rows are read and viewed (a count, then ``LIMIT``/``OFFSET``), so a
+    register of any size costs the same per page.
+    """
+    where = [Agreement.secretariat_id == target.secretariat_id]
     if not everything:
-        query = query.where(
-            Agreement.status.in_((Status.PENDIENTE.value, Status.EN_PROCESO.value))
-        )
-    rows = await session.scalars(query.order_by(Agreement.year, Agreement.sequence))
-    return await _views(session, list(rows))
+        where.append(Agreement.status.in_((Status.PENDIENTE.value, Status.EN_PROCESO.value)))
+    total = await session.scalar(select(func.count()).select_from(Agreement).where(*where)) or 0
+    bounds = page_of(total, page)
+    rows = await session.scalars(
+        select(Agreement)
+        .where(*where)
+        .order_by(Agreement.year, Agreement.sequence)
+        .offset(bounds.start)
+        .limit(bounds.stop - bounds.start)
+    )
+    return Listing(await _views(session, list(rows)), bounds, everything)
 
 
 async def of_meeting(session: AsyncSession, meeting_id: int) -> list[str]:

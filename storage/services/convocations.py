@@ -1,8 +1,10 @@
-"""Convening a session: draft, preview, discard, number and send (R6, R7).
+"""Convening a session: draft, preview, discard, number and send (R6, R7, R17).
 
 The notice is checked at the draft and again when it is sent (R7); ``send`` commits the
 session as ``convocada`` and names its recipients, and ``record_deliveries`` keeps every
-attempt as the evidence that notice was given, and when (R7).
+attempt as the evidence that notice was given, and when (R7). In the same unit of work
+``send`` forwards the members' pending proposals to the garante (R17), and the preview
+can put them on the draft's agenda (``add_proposal``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from domain.notice import SessionKind, local_date
 from domain.roles import Role, Target
 from domain.titles import session_title
 from storage.models import Delivery, Meeting, Member, Seat, Secretariat
-from storage.services import audit, meetings
+from storage.services import audit, meetings, member_proposals
 from storage.services.calendar import calendar_for
 from storage.services.meetings import MeetingView, view_of
 from storage.services.secretariats import settings_of
@@ -129,6 +131,8 @@ class Convened:
     recipients: list[Recipient]
     group_chat_id: int
     facilitator_chat_id: int | None
+    #: R17: the proposals forwarded to the garante with this convocation, if any.
+    forwarding: member_proposals.Outgoing | None = None
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,13 @@ async def send(
     target: Target,
     meeting_id: int,
     confirmed_non_business: bool,
+    mail: bool = False,
 ) -> Convened | NeedsConfirmation:
-    """Number the session and mark it convened; notice is re-checked now (R7)."""
+    """Number the session and mark it convened; notice is re-checked now (R7).
+
+    The proposals received since the previous convocation are forwarded with it (R17),
+    by e-mail when ``mail`` (the bot can send mail) and ``garante_correo`` is set.
+    """
     meeting = await _draft_of(session, target, meeting_id)
     secretariat = await meetings.secretariat(session, target)
     if secretariat.group_chat_id is None:
@@ -189,6 +198,14 @@ async def send(
         title=meeting.title,
         starts_at=meeting.starts_at.isoformat(),
     )
+    forwarding = await member_proposals.forward_pending(
+        session,
+        now=now,
+        meeting=meeting,
+        secretariat=secretariat,
+        member_id=target.membership.member_id,
+        mail=mail,
+    )
     everyone = await recipients(session, secretariat.id)
     facilitator = next((r.chat_id for r in everyone if r.role == Role.FACILITADOR), None)
     return Convened(
@@ -196,7 +213,40 @@ async def send(
         everyone,
         secretariat.group_chat_id,
         facilitator,
+        forwarding,
     )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The draft as its preview shows it again, after a proposal joined its agenda."""
+
+    meeting: MeetingView
+    proposals: member_proposals.PreviewProposals
+    added: str  # "P-3"
+
+
+async def add_proposal(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    target: Target,
+    meeting_id: int,
+    proposal_id: int,
+    mail: bool,
+) -> Preview:
+    """``Agregar P-n al orden del día`` (R17): only on a draft still unsent; notice is
+    re-checked as for sending (R7), so the preview redrawn is the one "Enviar" sends."""
+    meeting = await _draft_of(session, target, meeting_id)
+    secretariat = await meetings.secretariat(session, target)
+    added = await member_proposals.add_to_agenda(
+        session, now=now, target=target, meeting=meeting, proposal_id=proposal_id
+    )
+    admissible = await _admissible(session, meeting, secretariat, now)
+    proposals = await member_proposals.for_preview(
+        session, secretariat_id=secretariat.id, meeting_id=meeting.id, mail=mail
+    )
+    return Preview(view_of(meeting, secretariat, admissible=admissible), proposals, added)
 
 
 async def recipients(session: AsyncSession, secretariat_id: int) -> list[Recipient]:

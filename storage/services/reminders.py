@@ -604,21 +604,51 @@ async def _signature_series(
     return out
 
 
+def _latest_due_within(stm: _Stm, horizon: datetime) -> date:
+    """The latest due date whose earliest ``recordar_acuerdo`` moment can fall before
+    ``horizon``: ``horizon``'s day plus the largest offset, counted in this secretariat's
+    business days (hours offsets in calendar days), plus one day of margin."""
+    day = local_date(horizon, stm.row.time_zone)
+    offsets = stm.settings.offsets(Kind.ACUERDO)
+    business = max((o.amount for o in offsets if o.unit == "d"), default=0)
+    hours = max((o.amount for o in offsets if o.unit == "h"), default=0)
+    latest = day + timedelta(days=hours // 24 + 1)
+    counted = 0
+    cursor = day
+    while counted < business:
+        cursor += timedelta(days=1)
+        counted += stm.calendar.is_business_day(cursor)
+    return max(latest, cursor + timedelta(days=1))
+
+
 async def _agreement_series(
-    session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
+    session: AsyncSession, stms: Mapping[int, _Stm], now: datetime, horizon: datetime | None
 ) -> list[Series]:
     """R16 + R22: an open agreement's due date, to the responsible seat's people and the
-    facilitator; after it, overdue notices like R15's until it is cumplido or cancelado."""
+    facilitator; after it, overdue notices like R15's until it is cumplido or cancelado.
+
+    With a ``horizon`` (the scheduler's derivations), agreements due so far ahead that not
+    even their earliest reminder can fall before it are left out: a register of 200
+    agreements per secretariat spread over a year then costs the planner a few series per
+    secretariat, not 400 (``bench/followup.py``). The planner re-derives within the
+    horizon (its hourly sweep), so they are picked up in time; ``/pendientes`` and
+    ``/recordatorios`` derive without one and see everything.
+    """
     out = []
-    for agreement in await session.scalars(
-        select(Agreement).where(
-            _in(Agreement.secretariat_id, stms.keys()),
-            Agreement.due_date.is_not(None),
-            Agreement.status.in_(("pendiente", "en_proceso")),
-        )
-    ):
+    latest: dict[int, date] = {}
+    where = [
+        _in(Agreement.secretariat_id, stms.keys()),
+        Agreement.due_date.is_not(None),
+        Agreement.status.in_(("pendiente", "en_proceso")),
+    ]
+    if horizon is not None:
+        latest = {sid: _latest_due_within(stm, horizon) for sid, stm in stms.items()}
+        where.append(Agreement.due_date <= max(latest.values()))
+    for agreement in await session.scalars(select(Agreement).where(*where)):
         stm = stms[agreement.secretariat_id]
         assert agreement.due_date is not None
+        if latest and agreement.due_date > latest[agreement.secretariat_id]:
+            continue
         moments = _deadline_moments(stm, Kind.ACUERDO, agreement.due_date, now)
         people = (
             _seat_people(stm, agreement.responsible_seat_id)
@@ -653,9 +683,18 @@ async def _agreement_series(
 
 
 async def plan(
-    session: AsyncSession, *, now: datetime, secretariat_ids: Collection[int] | None = None
+    session: AsyncSession,
+    *,
+    now: datetime,
+    secretariat_ids: Collection[int] | None = None,
+    horizon: datetime | None = None,
 ) -> Plan:
-    """Every pending series of these secretariats (all when ``None``), and the ledger."""
+    """Every pending series of these secretariats (all when ``None``), and the ledger.
+
+    ``horizon``: the caller re-derives before that moment (the scheduler's hourly sweep),
+    so series that cannot have a moment before it may be left out (agreements due far
+    ahead: :func:`_agreement_series`); without one, everything is derived.
+    """
     stms = await _load(session, secretariat_ids)
     result = Plan(sorted(stms))
     if not stms:
@@ -667,9 +706,9 @@ async def plan(
         _vote_series,
         _cancellation_series,
         _signature_series,
-        _agreement_series,
     ):
         result.series.extend(await derive(session, stms, now))
+    result.series.extend(await _agreement_series(session, stms, now, horizon))
     result.recorded = await ledger.settled_until(session, {s.key for s in result.series})
     return result
 

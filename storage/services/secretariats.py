@@ -20,7 +20,7 @@ from domain.secretariat_settings import (
     SecretariatSettings,
 )
 from storage.models import Member, Seat, Secretariat
-from storage.services import audit, invitations
+from storage.services import audit, channel_posts, invitations
 
 
 @dataclass(frozen=True)
@@ -322,12 +322,25 @@ class SettingChanged:
     label: str
     old: str
     new: str
+    # R18: canal_publico's chat id as Telegram resolved it (None when cleared or another key)
+    channel_id: int | None = None
 
 
 async def change_setting(
-    session: AsyncSession, *, now: datetime, target: Target, key: str, raw: str
+    session: AsyncSession,
+    *,
+    now: datetime,
+    target: Target,
+    key: str,
+    raw: str,
+    channel_id: int | None = None,
 ) -> SettingChanged:
-    """Validate and store one setting (commands.md "Settings")."""
+    """Validate and store one setting (commands.md "Settings").
+
+    ``canal_publico`` (R18) comes with ``channel_id``, the numeric id Telegram resolved it
+    to when the caller checked the bot may post there; both are stored, and posts still
+    owed go to that channel. Cleared (``-``), nothing more is owed to any channel.
+    """
     secretariat = await session.get_one(Secretariat, target.secretariat_id)
     current = settings_of(secretariat)
     updated = secretariat_settings.change(current, key, raw)
@@ -336,6 +349,13 @@ async def change_setting(
     new = getattr(updated, spec.attribute)
     stored = new.value if hasattr(new, "value") else new
     setattr(secretariat, spec.attribute, stored)
+    resolved = None
+    if spec.attribute == "public_channel":
+        if stored and channel_id is None:
+            raise ValueError("canal_publico is stored with the chat id Telegram resolved")
+        resolved = channel_id if stored else None
+        secretariat.public_channel_id = resolved
+        await channel_posts.rearm(session, secretariat_id=secretariat.id, channel_id=resolved)
     audit.record(
         session,
         now=now,
@@ -345,10 +365,12 @@ async def change_setting(
         key=spec.key,
         old=secretariat_settings.display_value(old),
         new=secretariat_settings.display_value(new),
+        **({"channel_id": resolved} if spec.attribute == "public_channel" else {}),
     )
     return SettingChanged(
         spec.key,
         spec.label,
         secretariat_settings.display_value(old),
         secretariat_settings.display_value(new),
+        resolved,
     )

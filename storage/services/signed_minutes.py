@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.dissemination import PostKind
 from domain.errors import NotSignedYet, SessionNotHeld
-from domain.minutes import FileKind, MinutesRecord, SignatureLine, retry_delay
+from domain.minutes import FileKind, MinutesRecord, SignatureLine
 from domain.roles import Role, Target
 from storage.models import (
     Delivery,
@@ -31,8 +32,9 @@ from storage.models import (
     Secretariat,
     SignedMinutes,
 )
-from storage.services import audit
+from storage.services import audit, channel_posts
 from storage.services.convocations import Attempt, record_deliveries
+from storage.services.mail_attempts import Failed, record_failure
 from storage.services.meetings import by_number
 from storage.services.minutes_record import record_of
 from storage.services.secretariats import settings_of
@@ -112,6 +114,9 @@ class Issued:
     meeting_id: int
     sha256: str
     mailing_id: int | None
+    # R18: the signed file owed to the public channel (None: the secretariat has none).
+    secretariat_id: int | None = None
+    channel_post: int | None = None
 
 
 async def record_issued(
@@ -144,7 +149,12 @@ async def record_issued(
         sha256=sha256,
         sealed=sealed,
     )
-    return Issued(meeting_id, sha256, mailing_id)
+    # R18: the signed file is owed to the public channel once it exists, in this unit of
+    # work (a second issue finds it issued above and owes nothing).
+    channel_post = await channel_posts.owe(
+        session, now=now, secretariat_id=secretariat.id, kind=PostKind.ACTA, subject_id=meeting_id
+    )
+    return Issued(meeting_id, sha256, mailing_id, secretariat.id, channel_post)
 
 
 @dataclass(frozen=True)
@@ -160,7 +170,8 @@ class CopyRecipient:
 
 @dataclass(frozen=True)
 class Copies:
-    """Who gets the signed file (R20) and the group (R18's channel comes with issue 12)."""
+    """Who gets the signed file (R20) and the group (the public channel's post is owed
+    apart, in ``channel_posts``: R18)."""
 
     meeting_id: int
     number: int
@@ -397,14 +408,6 @@ async def mail_accepted(
     return True
 
 
-@dataclass(frozen=True)
-class Failed:
-    """A failed attempt: retried at ``retry_at`` unless it was permanent."""
-
-    attempts: int
-    retry_at: datetime | None
-
-
 async def mail_failed(
     session: AsyncSession, *, now: datetime, mailing_id: int, reason: str, permanent: bool
 ) -> Failed | None:
@@ -412,13 +415,9 @@ async def mail_failed(
     row = await session.get(GaranteMailing, mailing_id, with_for_update=True)
     if row is None or row.state != "pendiente":
         return None
-    row.attempts += 1
-    row.last_error = reason[:255]
-    if permanent:
-        row.state = "fallido"
-        row.next_attempt_at = None
-    else:
-        row.next_attempt_at = now + retry_delay(row.attempts)
+    failed = record_failure(
+        row, now=now, reason=reason, permanent=permanent, failed_state="fallido"
+    )
     meeting = await session.get_one(Meeting, row.meeting_id)
     audit.record(
         session,
@@ -430,7 +429,7 @@ async def mail_failed(
         permanent=permanent,
         attempts=row.attempts,
     )
-    return Failed(row.attempts, row.next_attempt_at)
+    return failed
 
 
 # ---------------------------------------------------------------- /verificar

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import ballots as ballot_rules
 from domain.ballots import VoteKind
 from domain.convocation import session_start
+from domain.dissemination import PostKind
 from domain.errors import PastDate, StaleButton
 from domain.outcomes import Tally, decide
 from domain.roles import Role, Target
@@ -22,7 +23,7 @@ from storage.models import (
     Secretariat,
     Vote,
 )
-from storage.services import audit
+from storage.services import audit, channel_posts
 from storage.services.ballots import seat_ballots
 from storage.services.meetings import local_stamp
 
@@ -264,6 +265,9 @@ class Closed:
     # R16: the facilitator's copy of an approved session vote offers "Registrar acuerdo".
     facilitator_chat: int | None = None
     registrable: bool = False
+    # R18: the result owed to the public channel (None: the secretariat has none).
+    secretariat_id: int | None = None
+    channel_post: int | None = None
 
 
 async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed | None:
@@ -295,6 +299,15 @@ async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed
         vote_id=vote.id,
         outcome=vote.outcome,
     )
+    # R18: owed to the public channel in this unit of work, so a closed vote's result is
+    # published exactly when it closed, once (a second close finds it closed: None).
+    channel_post = await channel_posts.owe(
+        session,
+        now=now,
+        secretariat_id=vote.secretariat_id,
+        kind=PostKind.VOTACION,
+        subject_id=vote.id,
+    )
     members = await session.scalars(
         select(Member.telegram_user_id).where(
             Member.secretariat_id == vote.secretariat_id,
@@ -310,6 +323,8 @@ async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed
         vote.group_message_id,
         await facilitator_chat(session, vote.id),
         vote.meeting_id is not None and vote.purpose == "general" and decide(counts).approved,
+        vote.secretariat_id,
+        channel_post,
     )
 
 

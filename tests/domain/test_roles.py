@@ -43,9 +43,16 @@ FACILITATOR_ONLY = {
     "acuerdo",
     "responsable",
     "plazo",
+    "compromiso",  # R16a
+    "hito",
+    "nivel",
+    "reporte",  # R16a, II.6: the follow-up report
+    "comunicado",  # R18: the facilitator's communiqués
 }
 #: R16: the responsible seat's titular or substitute follow their agreements up too.
-SEATS_AND_FACILITATOR = {"seguimiento"}
+SEATS_AND_FACILITATOR = {"seguimiento", "avance"}  # R16a: the commitment's responsible seat
+#: R17: only titulars and substitutes submit proposals.
+SEATS_ONLY = {"propuesta"}
 MEMBERS_ONLY = {
     "integrantes",
     "ajustes",
@@ -59,6 +66,8 @@ MEMBERS_ONLY = {
     "firmas",
     "acta_firmada",
     "acuerdos",
+    "compromisos",
+    "propuestas",  # R17
 }
 
 
@@ -68,7 +77,12 @@ def m(secretariat: int, role: Role, name: str = "Zamora", member: int = 1) -> Me
 
 def test_contract_table_is_complete() -> None:
     assert set(COMMANDS) == (
-        ANYONE_ONLY | FACILITATOR_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR | {"nuevo_stm"}
+        ANYONE_ONLY
+        | FACILITATOR_ONLY
+        | MEMBERS_ONLY
+        | SEATS_AND_FACILITATOR
+        | SEATS_ONLY
+        | {"nuevo_stm"}
     )
     for name in COMMANDS:
         assert 1 <= len(name) <= 32
@@ -85,8 +99,8 @@ def test_contract_table_is_complete() -> None:
             Role.FACILITADOR,
             ANYONE_ONLY | FACILITATOR_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR,
         ),
-        (Role.TITULAR, ANYONE_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR),
-        (Role.SUPLENTE, ANYONE_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR),
+        (Role.TITULAR, ANYONE_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR | SEATS_ONLY),
+        (Role.SUPLENTE, ANYONE_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR | SEATS_ONLY),
         (Role.OBSERVADOR, ANYONE_ONLY | MEMBERS_ONLY),
     ],
 )
@@ -101,7 +115,7 @@ def test_private_menu_has_no_group_only_commands() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-@pytest.mark.parametrize("role", [*MEMBERS, Role.ADMIN, None])
+@pytest.mark.parametrize("role", [*sorted(MEMBERS), Role.ADMIN, None])
 @pytest.mark.parametrize("private", [True, False])
 def test_authorization_matrix(name: str, role: Role | None, private: bool) -> None:
     """Every command x every role x chat kind: allowed exactly as the contract says."""

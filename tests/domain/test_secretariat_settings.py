@@ -62,6 +62,7 @@ def test_keys_are_the_contract_keys() -> None:
         "firmantes_acta",
         "recordar_firma",
         "recordar_acuerdo",
+        "canal_publico",
     ]
 
 
@@ -95,6 +96,10 @@ def test_keys_are_the_contract_keys() -> None:
         ("periodo_inicio", "2024-09-01", "term_start", date(2024, 9, 1)),
         ("periodo_fin", "2027-08-31", "term_end", date(2027, 8, 31)),
         ("periodo_fin", "-", "term_end", None),
+        ("canal_publico", "@stm_zamora", "public_channel", "@stm_zamora"),  # R18
+        ("canal_publico", "https://t.me/stm_zamora", "public_channel", "@stm_zamora"),
+        ("canal_publico", "-1001234567890", "public_channel", "-1001234567890"),
+        ("canal_publico", "-", "public_channel", ""),
     ],
 )
 def test_valid_changes(key: str, raw: str, attribute: str, value: object) -> None:
@@ -121,6 +126,12 @@ def test_valid_changes(key: str, raw: str, attribute: str, value: object) -> Non
         ("hora_recordatorios", "24:00"),
         ("periodo_inicio", "2024-02-30"),
         ("periodo_inicio", "01/09/2024"),
+        ("canal_publico", "stm_zamora"),  # R18: @canal, a t.me link or a chat id
+        ("canal_publico", "@a b"),
+        ("canal_publico", "@_canal"),
+        ("canal_publico", "-00123"),
+        ("canal_publico", "-99999999999999999999"),
+        ("canal_publico", "@٣canal"),
     ],
 )
 def test_invalid_values_name_the_valid_ones(key: str, raw: str) -> None:

@@ -48,6 +48,28 @@ CONTRACT: dict[str, tuple[str, set[str], str]] = {
     "recordatorios": ("", MEMBERS, "any"),
     "actas": ("", MEMBERS, "any"),
     "acta_enviada": ("99 Oficio {n}", {"facilitador"}, "private"),
+    # R14, R15: the minutes
+    "nota": ("1 Nota {n}", {"facilitador"}, "any"),
+    "acta": ("99", {"facilitador"}, "private"),
+    "firmas": ("99", MEMBERS, "any"),
+    "acta_firmada": ("99", MEMBERS, "any"),
+    "verificar": ("", EVERYONE, "private"),
+    # R16: the register of agreements
+    "acuerdo": ("Acuerdo {n}", {"facilitador"}, "any"),
+    "responsable": ("ACU-2026-099 academia", {"facilitador"}, "any"),
+    "plazo": ("ACU-2026-099 2027-01-29", {"facilitador"}, "any"),
+    "seguimiento": ("ACU-2026-099 cumplido", {"facilitador", "titular", "suplente"}, "any"),
+    "acuerdos": ("", MEMBERS, "any"),
+    "propuesta": ("Propuesta {n}", {"titular", "suplente"}, "private"),  # R17
+    "propuestas": ("", MEMBERS, "any"),
+    # R16a: the action plan
+    "compromiso": ("Compromiso {n}", {"facilitador"}, "private"),
+    "hito": ("C-99 2027-01-31 Hito {n}", {"facilitador"}, "private"),
+    "avance": ("C-99.1 hecho", {"facilitador", "titular", "suplente"}, "any"),
+    "nivel": ("C-99 auto", {"facilitador"}, "private"),
+    "compromisos": ("", MEMBERS, "any"),
+    "reporte": ("2099-01", {"facilitador"}, "private"),
+    "comunicado": ("Comunicado {n}", {"facilitador"}, "private"),  # R18
 }
 
 ACCESS_REFUSALS = (

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +17,6 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from bot.mail import parse_mail_config
 from scheduler import planner as scheduler
 from storage.files import sha256_hex
 from storage.models import (
@@ -40,24 +38,6 @@ from tests.smtp import LocalSMTP
 
 GARANTE = "actas@garante.example.mx"
 OBSERVER = 3009
-
-
-@pytest.fixture
-def smtp() -> AsyncIterator[LocalSMTP]:  # type: ignore[misc]
-    with LocalSMTP() as server:
-        yield server
-
-
-@pytest.fixture
-async def mailing(
-    fake: FakeBotAPI, database_url: str, clock: FakeClock, tmp_path: Path, smtp: LocalSMTP
-) -> AsyncIterator[Harness]:
-    """The bot with e-mail configured (SMTP_URL to the local server)."""
-    config = parse_mail_config(smtp.url(), "STM Zamora <stm@zamora.example.mx>")
-    async with start_harness(
-        fake, database_url, clock, admins={ADMIN_ID}, data_dir=tmp_path / "data", mail=config
-    ) as running:
-        yield running
 
 
 def docs(h: Harness, chat: int, since: int) -> list[Call]:

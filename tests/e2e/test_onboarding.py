@@ -132,6 +132,10 @@ async def test_menus_per_scope(harness: Harness) -> None:
         "acta_firmada",
         "acuerdos",
         "seguimiento",
+        "avance",
+        "compromisos",
+        "propuesta",  # R17: titulars and substitutes
+        "propuestas",
         "verificar",
     }
 

@@ -839,6 +839,17 @@ def member_json(st: BotState, chat_id: int, user_id: int) -> dict[str, Any]:
             status = "member"
         else:
             status = "left"
+    if status == "administrator" and group is not None and group.type == "channel":
+        rights = {k: v for k, v in _ADMIN_RIGHTS.items() if k != "can_pin_messages"}
+        bot_can_post = group.bot_can_post if user_id == st.bot_id else True
+        return {  # the channel-only rights of ChatMemberAdministrator
+            "status": status,
+            "user": user,
+            **rights,
+            "can_post_messages": bot_can_post,
+            "can_edit_messages": True,
+            "can_manage_direct_messages": False,
+        }
     if status == "administrator":
         return {"status": status, "user": user, **_ADMIN_RIGHTS}
     if status == "kicked":

@@ -174,11 +174,16 @@ BotStatus = Literal["member", "administrator", "left", "kicked"]
 
 @dataclass
 class FakeGroup:
-    """A group or supergroup; membership drives getChatMember and 403 answers."""
+    """A group, supergroup or channel; membership drives getChatMember and 403 answers.
+
+    In a channel only administrators post, and only with ``can_post_messages``: the bot's
+    right is :attr:`bot_can_post` (Bot API ``ChatMemberAdministrator.can_post_messages``,
+    "for channels only"); its messages there carry ``sender_chat`` instead of ``from``.
+    """
 
     id: int
     title: str
-    type: Literal["group", "supergroup"] = "supergroup"
+    type: Literal["group", "supergroup", "channel"] = "supergroup"
     username: str | None = None
     owner: int | None = None
     admins: set[int] = field(default_factory=set)
@@ -186,6 +191,8 @@ class FakeGroup:
     bot_status: BotStatus = "member"
     #: Set when the group became a supergroup: sends to the old id answer 400 + new id.
     migrated_to: int | None = None
+    #: Channels only: whether the bot, as an administrator, may post messages.
+    bot_can_post: bool = True
 
     def chat_json(self) -> dict[str, Any]:
         """The Bot API ``Chat`` object."""

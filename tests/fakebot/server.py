@@ -680,12 +680,47 @@ class FakeBotAPI:
             self.state.groups[chat_id] = group
         return group
 
+    def add_channel(
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        username: str | None = None,
+        owner: int | None = None,
+        bot_status: Literal["member", "administrator", "left", "kicked"] = "administrator",
+        can_post_messages: bool = True,
+    ) -> FakeGroup:
+        """Register a channel (negative id, ``-100…``); by default the bot administers it
+        with ``can_post_messages``. Bots join channels only as administrators in Telegram;
+        ``"member"`` models one demoted to a plain subscriber."""
+        if chat_id >= 0:
+            raise ValueError("channel chat ids are negative")
+        channel = FakeGroup(
+            id=chat_id,
+            title=title,
+            type="channel",
+            username=username,
+            owner=owner,
+            bot_status=bot_status,
+            bot_can_post=can_post_messages,
+        )
+        with self.state.lock:
+            if owner is not None:
+                self._user(owner)
+            self.state.groups[chat_id] = channel
+        return channel
+
     def set_bot_status(
         self, chat_id: int, status: Literal["member", "administrator", "left", "kicked"]
     ) -> None:
         """Change the bot's membership in a group (e.g. ``"kicked"`` to test 403s)."""
         with self.state.lock:
             self._group(chat_id).bot_status = status
+
+    def set_bot_can_post(self, chat_id: int, can_post_messages: bool) -> None:
+        """Grant or withdraw the bot's ``can_post_messages`` in a channel."""
+        with self.state.lock:
+            self._group(chat_id).bot_can_post = can_post_messages
 
     def remove_bot(
         self, chat_id: int, by_user: int, status: Literal["left", "kicked"] = "kicked"

@@ -169,6 +169,10 @@ class BotState:
             raise forbidden(f"bot was kicked from the {group.type} chat")
         if group.bot_status == "left":
             raise forbidden(f"bot is not a member of the {group.type} chat")
+        if group.type == "channel" and (
+            group.bot_status != "administrator" or not group.bot_can_post
+        ):  # only administrators with can_post_messages post in a channel
+            raise bad_request("need administrator rights in the channel chat")
 
     def bot_is_admin(self, chat_id: int) -> bool:
         """Whether the bot has admin rights in ``chat_id`` (always true in private chats)."""
@@ -198,12 +202,13 @@ class BotState:
             if message.sender_id is None
             else self.users[message.sender_id].to_json()
         )
-        data: dict[str, Any] = {
-            "message_id": message.message_id,
-            "from": sender,
-            "chat": self.chat_json(message.chat_id),
-            "date": message.date,
-        }
+        chat = self.chat_json(message.chat_id)
+        data: dict[str, Any] = {"message_id": message.message_id}
+        if chat["type"] == "channel":  # channel posts are sent on behalf of the channel
+            data["sender_chat"] = chat
+        else:
+            data["from"] = sender
+        data.update(chat=chat, date=message.date)
         if message.edit_date is not None:
             data["edit_date"] = message.edit_date
         if message.document is not None:

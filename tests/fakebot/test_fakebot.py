@@ -468,6 +468,55 @@ async def test_chat_information(fake: FakeBotAPI, api: httpx.AsyncClient) -> Non
     )
 
 
+async def test_channels_take_posts_from_administrators_that_may_post(
+    fake: FakeBotAPI, api: httpx.AsyncClient
+) -> None:
+    """A channel (R18's public channel): the bot posts only as an administrator with
+    ``can_post_messages``; its posts carry ``sender_chat``, not ``from``."""
+    fake.add_channel(-1003001, "STM Zamora al día", username="stm_zamora")
+    _, chat = await post(api, "getChat", chat_id="@stm_zamora")
+    assert (chat["result"]["id"], chat["result"]["type"]) == (-1003001, "channel")
+    _, member = await post(api, "getChatMember", chat_id=-1003001, user_id=fake.bot_id)
+    assert member["result"]["status"] == "administrator"
+    assert member["result"]["can_post_messages"] is True
+    assert "can_pin_messages" not in member["result"]  # groups and supergroups only
+    status, body = await post(api, "sendMessage", chat_id="@stm_zamora", text="Resultado")
+    assert status == 200
+    assert body["result"]["sender_chat"]["id"] == -1003001
+    assert "from" not in body["result"]
+
+    fake.set_bot_can_post(-1003001, False)
+    _, member = await post(api, "getChatMember", chat_id=-1003001, user_id=fake.bot_id)
+    assert member["result"]["can_post_messages"] is False
+    status, body = await post(api, "sendMessage", chat_id=-1003001, text="x")
+    assert (status, body["description"]) == (
+        400,
+        "Bad Request: need administrator rights in the channel chat",
+    )
+    fake.set_bot_status(-1003001, "left")
+    _, member = await post(api, "getChatMember", chat_id=-1003001, user_id=fake.bot_id)
+    assert member["result"]["status"] == "left"
+    status, body = await post(api, "sendMessage", chat_id=-1003001, text="x")
+    assert (status, body["description"]) == (
+        403,
+        "Forbidden: bot is not a member of the channel chat",
+    )
+    _, body = await post(api, "getChat", chat_id="@no_existe")
+    assert body["description"] == "Bad Request: chat not found"
+
+    bot = Bot(fake.token, base_url=fake.bot_base_url, base_file_url=fake.file_base_url)
+    fake.set_bot_status(-1003001, "administrator")
+    fake.set_bot_can_post(-1003001, True)
+    async with bot:
+        channel = await bot.get_chat("@stm_zamora")
+        assert channel.type == "channel"
+        rights = await bot.get_chat_member(channel.id, fake.bot_id)
+        assert getattr(rights, "can_post_messages", None) is True
+        sent = await bot.send_document(channel.id, b"%PDF-1.4 acta", filename="acta.pdf")
+        assert sent.sender_chat is not None
+        assert sent.sender_chat.id == -1003001
+
+
 async def test_group_migration_answers_with_the_new_id(
     fake: FakeBotAPI, api: httpx.AsyncClient
 ) -> None:
