@@ -142,6 +142,7 @@ async def seed(database_url: str, count: int) -> list[int]:
                 "full_name": f"Facilitadora {sid}",
                 "telegram_user_id": person,
                 "linked_at": CREATED,
+                "link_noticed_at": CREATED,  # the facilitator was told long ago
                 "created_at": CREATED,
             }
         )
@@ -168,6 +169,7 @@ async def seed(database_url: str, count: int) -> list[int]:
                     "full_name": f"Titular {sid}-{position}",
                     "telegram_user_id": person + position,
                     "linked_at": CREATED,
+                    "link_noticed_at": CREATED,
                     "created_at": CREATED,
                 }
             )

@@ -33,7 +33,9 @@ refusal's fields, as a reply or as a button alert. The tree::
     ├── SettingRefusal
     │   ├── UnknownSetting
     │   ├── InvalidSettingValue
-    │   └── InvalidTerm
+    │   ├── InvalidTerm
+    │   └── PublicChannelRefusal    canal_publico as Telegram sees it (R18): ChannelNotFound,
+    │                               NotAChannel, BotNotInChannel, BotNotChannelAdmin, BotCannotPost
     ├── ButtonRefusal
     │   ├── StaleButton             the button's object is gone, used or closed
     │   ├── NotYourButton           someone else's button
@@ -59,6 +61,20 @@ refusal's fields, as a reply or as a button alert. The tree::
     │   ├── NoMinutesYet / NotSignedYet
     │   ├── StaleVersion            a button of a version that is no longer current
     │   └── AlreadyCirculated / NotCirculated
+    ├── AgreementRefusal            the register of agreements (R16)
+    │   ├── AgreementNotFound / AgreementAlreadyRegistered / VoteNotApproved
+    │   ├── NotResponsible          only the facilitator and the responsible seat follow up
+    │   └── AgreementClosed         cumplido and cancelado are final
+    ├── ActionPlanRefusal           the action plan (R16a)
+    │   ├── CommitmentNotFound / MilestoneNotFound
+    │   ├── BadCommitmentFields / BadWeight / PlanTextTooLong
+    │   ├── MilestoneUnchanged / MissingLevelReason / LevelAlreadyAutomatic
+    │   └── NotCommitmentResponsible
+    ├── ReportMonthAhead            /reporte of a month that has not started
+    ├── ProposalRefusal             members' proposals (R17)
+    │   ├── ProposalTooLong / NotAProposalFile / ProposalFileTooLarge
+    │   └── ProposalAlreadyOnAgenda / AgendaFull
+    ├── CommuniqueRefusal           /comunicado (R18): CommuniqueTooLong / CommuniqueRepeated
     └── ImportRefusal               /importar: nothing is added (commands.md "Roster in bulk")
         ├── NotASpreadsheet         neither CSV nor XLSX
         ├── FileTooLarge            over the size limit (checked before downloading)
