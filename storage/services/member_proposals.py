@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import member_proposals as rules
@@ -250,6 +251,16 @@ class PreviewProposals:
         return [(p.id, p.number) for p in self.pending if not p.on_agenda]
 
 
+def _not_forwarded() -> Any:
+    """Proposals still owed to the garante: never forwarded, or forwarded with a convocation
+    whose forwarding failed for good (the garante seat vacant or unlinked, the titular
+    blocked the bot, a permanent mail refusal). Those go again with the next convocation:
+    R17 wants every proposal to reach the garante, and the failed row stays as the record
+    of that convocation's attempt (its audit entry names the proposals it carried)."""
+    failed = select(ProposalForwarding.id).where(ProposalForwarding.state == State.FALLIDA.value)
+    return or_(Proposal.forwarding_id.is_(None), Proposal.forwarding_id.in_(failed))
+
+
 async def _channel(
     session: AsyncSession, secretariat: Secretariat, *, mail: bool
 ) -> tuple[Channel, str | None, Member | None]:
@@ -268,7 +279,7 @@ async def for_preview(
     secretariat = await session.get_one(Secretariat, secretariat_id)
     rows = await session.scalars(
         select(Proposal)
-        .where(Proposal.secretariat_id == secretariat_id, Proposal.forwarding_id.is_(None))
+        .where(Proposal.secretariat_id == secretariat_id, _not_forwarded())
         .order_by(Proposal.number)
     )
     via, recipient, titular = await _channel(session, secretariat, mail=mail)
@@ -298,12 +309,10 @@ async def add_to_agenda(
     told so. One on another (unsent) draft's agenda moves to this one: the draft that is
     sent is the one whose agenda counts.
     """
-    proposal = await session.get(Proposal, proposal_id, with_for_update=True)
-    if (
-        proposal is None
-        or proposal.secretariat_id != meeting.secretariat_id
-        or proposal.forwarding_id is not None
-    ):
+    proposal = await session.scalar(
+        select(Proposal).where(Proposal.id == proposal_id, _not_forwarded()).with_for_update()
+    )
+    if proposal is None or proposal.secretariat_id != meeting.secretariat_id:
         raise StaleButton()
     number = rules.format_number(proposal.number)
     if proposal.agenda_meeting_id == meeting.id:
@@ -393,7 +402,7 @@ async def forward_pending(
     rows = list(
         await session.scalars(
             select(Proposal)
-            .where(Proposal.secretariat_id == secretariat.id, Proposal.forwarding_id.is_(None))
+            .where(Proposal.secretariat_id == secretariat.id, _not_forwarded())
             .order_by(Proposal.number)
             .with_for_update()
         )

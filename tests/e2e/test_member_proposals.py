@@ -363,9 +363,10 @@ async def test_nobody_to_write_to_in_telegram(harness: Harness) -> None:
     told = await report(h, z, mark)
     assert "no se pudieron remitir por Telegram: Gabriela Nueva Titular" in told
     assert "no ha vinculado su cuenta" in told
-    assert "Remítelas por otro medio" in told
+    assert "Irán de nuevo con la próxima convocatoria" in told
     listing = await h.say(z.titulars["gobierno"], "/propuestas")
     assert listing.count("no se pudo remitir al garante (su titular no ha vinculado") == 2
+    assert listing.count("irá con la próxima convocatoria") == 2
     # a linked titular who blocked the bot: Telegram refuses, the facilitator hears of it
     h.fake.add_user(3100, "Gabriela", "Nueva")
     token = token_in(await h.say(z.facilitator, "/invitar 9"))
@@ -375,16 +376,36 @@ async def test_nobody_to_write_to_in_telegram(harness: Harness) -> None:
     mark = await convene(h, z, CONVOCAR_2)
     await h.app.quiet()
     (failed,) = [t for t in texts(h, z.facilitator, mark) if "No pude remitir" in t]
-    assert (
-        "la propuesta P-3 por Telegram: Gabriela Nueva Titular, titular del asiento del "
-        "garante, bloqueó al bot." in failed
+    assert (  # R17: what failed with the first convocation goes again with this one
+        "las propuestas P-1, P-2, P-3 por Telegram: Gabriela Nueva Titular, titular del "
+        "asiento del garante, bloqueó al bot." in failed
     )
-    assert "No lo reintentaré" in failed
+    assert "Irán de nuevo con la próxima convocatoria" in failed
     async with h.db() as session:
         states = list(
             await session.scalars(select(ProposalForwarding.state).order_by(ProposalForwarding.id))
         )
     assert states == ["fallida", "fallida"]
+    # unblocked: the third convocation's preview counts all three, and they reach her
+    h.fake.unblock(3100)
+    preview = await h.send(
+        z.facilitator, "/convocar extraordinaria 2026-12-22 10:00 Sala" + AGENDA
+    )
+    assert "P-1" in (preview.text or "")
+    assert "P-3" in (preview.text or "")
+    mark = await convene(h, z, "/convocar extraordinaria 2026-12-22 10:00 Sala" + AGENDA)
+    await h.app.quiet()
+    garante = [t for t in texts(h, 3100, mark) if "P-1" in t]
+    assert garante
+    assert "P-3" in garante[0]
+    listing = await h.say(z.titulars["gobierno"], "/propuestas")
+    assert listing.count("remitida al garante el") == 3
+    async with h.db() as session:
+        states = list(
+            await session.scalars(select(ProposalForwarding.state).order_by(ProposalForwarding.id))
+        )
+    assert states[:2] == ["fallida", "fallida"]
+    assert states[-1] == "enviada"
 
 
 async def test_by_mail_with_the_document_and_a_retry(mailing: Harness, smtp: LocalSMTP) -> None:
