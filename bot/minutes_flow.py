@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message
 
-from bot import buttons, delivery, mail, messages, minutes_files, public_channel
+from bot import buttons, delivery, garante_mail, mail, messages, minutes_files, public_channel
 from bot.background import BACKGROUND
 from bot.context import StmApplication, StmContext
 from domain import minutes as rules
@@ -36,6 +37,7 @@ from domain.roles import Target
 from storage.files import sha256_hex
 from storage.services import minutes, minutes_record, minutes_versions, signed_minutes
 from storage.services.convocations import Attempt
+from storage.services.mail_attempts import Failed
 from storage.services.meetings import local_stamp
 
 log = logging.getLogger(__name__)
@@ -368,62 +370,51 @@ async def send_mail(app: StmApplication, mailing_id: int) -> None:
             ),
         ],
     )
-    try:
-        accepted = await mail.send(config, message)
-    except mail.MailFailed as failure:
-        log.warning("garante mail %s failed: %s", mailing_id, failure.reason)
-        async with app.db.begin() as session:
-            failed = await signed_minutes.mail_failed(
-                session,
-                now=app.clock(),
-                mailing_id=mailing_id,
-                reason=failure.reason,
-                permanent=failure.permanent,
-            )
-        if failed is None:
-            return
-        if failed.retry_at is not None:
-            schedule_mail(app, mailing_id, failed.retry_at)
-        # Told on the first failure and when it is given up: not on every retry.
-        if owed.facilitator_chat is not None and failed.worth_telling:
+
+    async def failed(session: AsyncSession, reason: str, permanent: bool) -> Failed | None:
+        return await signed_minutes.mail_failed(
+            session, now=app.clock(), mailing_id=mailing_id, reason=reason, permanent=permanent
+        )
+
+    async def accepted(session: AsyncSession, message_id: str) -> Callable[[], None] | None:
+        recorded = await signed_minutes.mail_accepted(
+            session, now=app.clock(), mailing_id=mailing_id, message_id=message_id
+        )
+        if not recorded or owed.facilitator_chat is None:
+            return None
+        line = await minutes.line_of(session, owed.meeting_id)
+        chat = owed.facilitator_chat
+        return lambda: app.outbox.message(
+            chat, "minutes/mail_ok", owed=owed, message_id=message_id, line=line
+        )
+
+    def tell_failed(reason: str, retry_at: datetime | None) -> None:
+        if owed.facilitator_chat is not None:
             app.outbox.message(
                 owed.facilitator_chat,
                 "minutes/mail_failed",
                 owed=owed,
-                reason=failure.reason,
-                retry_at=local_stamp(failed.retry_at, owed.time_zone) if failed.retry_at else None,
+                reason=reason,
+                retry_at=local_stamp(retry_at, owed.time_zone) if retry_at else None,
             )
-        return
-    async with app.db.begin() as session:
-        recorded = await signed_minutes.mail_accepted(
-            session, now=app.clock(), mailing_id=mailing_id, message_id=accepted.message_id
-        )
-        line = await minutes.line_of(session, owed.meeting_id) if recorded else None
-    log.info("garante mail %s accepted: %s", mailing_id, accepted.message_id)
-    if recorded and owed.facilitator_chat is not None:
-        app.outbox.message(
-            owed.facilitator_chat,
-            "minutes/mail_ok",
-            owed=owed,
-            message_id=accepted.message_id,
-            line=line,
-        )
+
+    await garante_mail.attempt(
+        app,
+        config,
+        message,
+        garante_mail.Retried(
+            label=f"garante mail {mailing_id}",
+            failed=failed,
+            accepted=accepted,
+            tell_failed=tell_failed,
+            retry=lambda when: schedule_mail(app, mailing_id, when),
+        ),
+    )
 
 
 def schedule_mail(app: StmApplication, mailing_id: int, when: datetime) -> None:
     """A job at ``when`` for the next attempt (the row is the truth; the job only triggers)."""
-    assert app.job_queue is not None
-    name = f"garante-mail:{mailing_id}"
-    for job in app.job_queue.get_jobs_by_name(name):
-        job.schedule_removal()
-    delay = max(0.0, (when - app.clock()).total_seconds())
-    app.job_queue.run_once(
-        _mail_job,
-        when=delay,
-        data=mailing_id,
-        name=name,
-        job_kwargs={"misfire_grace_time": None},
-    )
+    garante_mail.schedule(app, f"garante-mail:{mailing_id}", _mail_job, mailing_id, when)
 
 
 async def _mail_job(context: StmContext) -> None:

@@ -27,14 +27,16 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message
 
-from bot import delivery, mail, messages
+from bot import delivery, garante_mail, mail, messages
 from bot.background import BACKGROUND
 from bot.context import StmApplication, StmContext
 from domain.errors import StaleButton
 from domain.member_proposals import Channel, State
 from storage.services import member_proposals
+from storage.services.mail_attempts import Failed
 from storage.services.meetings import local_stamp
 from storage.services.member_proposals import NOT_LINKED, Outgoing, Submitted
 
@@ -177,41 +179,47 @@ async def send_mail(app: StmApplication, forwarding_id: int) -> None:
         date=app.clock(),
         attachments=attachments,
     )
-    try:
-        accepted = await mail.send(config, message)
-    except mail.MailFailed as failure:
-        log.warning("proposals mail %s failed: %s", forwarding_id, failure.reason)
-        async with app.db.begin() as session:
-            failed = await member_proposals.failed(
-                session,
-                now=app.clock(),
-                forwarding_id=forwarding_id,
-                reason=failure.reason,
-                permanent=failure.permanent,
-            )
-        if failed is None:
-            return
-        if failed.retry_at is not None:
-            schedule_mail(app, forwarding_id, failed.retry_at)
-        # Told on the first failure and when it is given up, as for the minutes' mail.
-        if owed.facilitator_chat is not None and failed.worth_telling:
+
+    async def failed(session: AsyncSession, reason: str, permanent: bool) -> Failed | None:
+        return await member_proposals.failed(
+            session,
+            now=app.clock(),
+            forwarding_id=forwarding_id,
+            reason=reason,
+            permanent=permanent,
+        )
+
+    async def accepted(session: AsyncSession, message_id: str) -> Callable[[], None] | None:
+        recorded = await member_proposals.delivered(
+            session, now=app.clock(), forwarding_id=forwarding_id, evidence=message_id
+        )
+        if not recorded or owed.facilitator_chat is None:
+            return None
+        chat = owed.facilitator_chat
+        return lambda: app.outbox.message(chat, "proposals/mail_ok", o=owed, message_id=message_id)
+
+    def tell_failed(reason: str, retry_at: datetime | None) -> None:
+        if owed.facilitator_chat is not None:
             app.outbox.message(
                 owed.facilitator_chat,
                 "proposals/forwarding_failed",
                 o=owed,
-                failure=failure.reason,
-                retry_at=local_stamp(failed.retry_at, owed.time_zone) if failed.retry_at else None,
+                failure=reason,
+                retry_at=local_stamp(retry_at, owed.time_zone) if retry_at else None,
             )
-        return
-    async with app.db.begin() as session:
-        recorded = await member_proposals.delivered(
-            session, now=app.clock(), forwarding_id=forwarding_id, evidence=accepted.message_id
-        )
-    log.info("proposals mail %s accepted: %s", forwarding_id, accepted.message_id)
-    if recorded and owed.facilitator_chat is not None:
-        app.outbox.message(
-            owed.facilitator_chat, "proposals/mail_ok", o=owed, message_id=accepted.message_id
-        )
+
+    await garante_mail.attempt(
+        app,
+        config,
+        message,
+        garante_mail.Retried(
+            label=f"proposals mail {forwarding_id}",
+            failed=failed,
+            accepted=accepted,
+            tell_failed=tell_failed,
+            retry=lambda when: schedule_mail(app, forwarding_id, when),
+        ),
+    )
 
 
 def job_name(forwarding_id: int) -> str:
@@ -221,18 +229,7 @@ def job_name(forwarding_id: int) -> str:
 
 def schedule_mail(app: StmApplication, forwarding_id: int, when: datetime) -> None:
     """A job at ``when`` for the next attempt (the row is the truth; the job only triggers)."""
-    assert app.job_queue is not None
-    name = job_name(forwarding_id)
-    for job in app.job_queue.get_jobs_by_name(name):
-        job.schedule_removal()
-    delay = max(0.0, (when - app.clock()).total_seconds())
-    app.job_queue.run_once(
-        _mail_job,
-        when=delay,
-        data=forwarding_id,
-        name=name,
-        job_kwargs={"misfire_grace_time": None},
-    )
+    garante_mail.schedule(app, job_name(forwarding_id), _mail_job, forwarding_id, when)
 
 
 async def _mail_job(context: StmContext) -> None:
