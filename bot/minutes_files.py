@@ -62,6 +62,7 @@ __all__ = [
     "SEAL_REASON",
     "Seal",
     "SealError",
+    "html_to_pdf",
     "issue_signed",
     "load_seal",
     "render_docx",
@@ -360,7 +361,7 @@ def render_pdf(record: MinutesRecord, *, version: int, fingerprint: str) -> byte
         ValueError: ``version`` below 1 or ``fingerprint`` not a hex SHA-256.
     """
     view = _acta_view(record, version, fingerprint)
-    return _html_to_pdf(_ENV.get_template("acta.html.j2").render(acta=view))
+    return html_to_pdf(_ENV.get_template("acta.html.j2").render(acta=view))
 
 
 # WeasyPrint lays out through Pango and fontconfig, whose thread safety WeasyPrint does not
@@ -368,7 +369,9 @@ def render_pdf(record: MinutesRecord, *, version: int, fingerprint: str) -> byte
 _LAYOUT = threading.Lock()
 
 
-def _html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str) -> bytes:
+    """HTML laid out by WeasyPrint, one render at a time per process, loading nothing
+    (the minutes and the follow-up report, ``bot.report_files``)."""
     from weasyprint import HTML, URLFetcher  # imported on first use: see the module docstring
 
     # The templates load nothing, and no user text can make them load anything: a fetcher
@@ -517,7 +520,7 @@ def _signature_page(
         ),
         issued_line=_clean(f"Documento firmado emitido el {issued_at}."),
     )
-    return _html_to_pdf(_ENV.get_template("acta_signature_page.html.j2").render(page=page))
+    return html_to_pdf(_ENV.get_template("acta_signature_page.html.j2").render(page=page))
 
 
 def signed_pdf(

@@ -15,11 +15,10 @@ use, as in ``bot.minutes_files``.
 
 from __future__ import annotations
 
-import threading
-
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from bot.minutes_files import html_to_pdf
 from domain import report_chart
 from domain.action_plan import Level
 from domain.follow_up_report import Report
@@ -77,16 +76,8 @@ def render_html(report: Report) -> str:
     )
 
 
-# WeasyPrint lays out through Pango and fontconfig, whose thread safety WeasyPrint does not
-# promise (see bot.minutes_files): renders in one process take turns.
-_LAYOUT = threading.Lock()
-
-
 def render_pdf(report: Report) -> bytes:
-    """The follow-up report as PDF bytes (letter size, pages numbered "Página X de N")."""
-    from weasyprint import HTML, URLFetcher  # imported on first use: see the module docstring
-
-    html = render_html(report)
-    fetcher = URLFetcher(allowed_protocols=frozenset())  # the report loads nothing
-    with _LAYOUT:
-        return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    """The follow-up report as PDF bytes (letter size, pages numbered "Página X de N"),
+    laid out like the minutes (``bot.minutes_files.html_to_pdf``: one layout at a time in
+    the rendering process, nothing fetched)."""
+    return html_to_pdf(render_html(report))

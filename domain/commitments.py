@@ -25,6 +25,7 @@ from domain.errors import (
     Usage,
 )
 from domain.secretariat_settings import parse_iso_date
+from domain.text import one_line
 
 __all__ = [
     "AUTOMATIC",
@@ -79,16 +80,6 @@ def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("_", " ").lower())
     bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(bare.split())
-
-
-def _one_line(text: str) -> str:
-    """Whitespace runs (line breaks too) as one space, control characters dropped."""
-    kept = "".join(
-        " " if ch.isspace() else ch
-        for ch in unicodedata.normalize("NFC", text)
-        if ch.isspace() or unicodedata.category(ch)[0] != "C"
-    )
-    return " ".join(kept.split())
 
 
 _OGP_BY_FOLD = {_fold(value): value for value in OGP_VALUES}
@@ -160,7 +151,7 @@ def parse_ogp_values(raw: str) -> tuple[str, ...]:
             continue
         value = _OGP_BY_FOLD.get(folded)
         if value is None:
-            raise BadCommitmentFields(FieldProblem.UNKNOWN_VALUE.value, _one_line(part)[:60])
+            raise BadCommitmentFields(FieldProblem.UNKNOWN_VALUE.value, one_line(part)[:60])
         chosen.add(value)
     if not chosen:
         raise BadCommitmentFields(FieldProblem.EMPTY.value, "valores")
@@ -181,21 +172,21 @@ def parse_commitment(text: str) -> CommitmentFields:
     first = _FIELD_LINE.fullmatch(lines[0])
     if first is not None and _fold(first[1]) in _FIELD_BY_FOLD:
         raise Usage("compromiso")  # fields but no title
-    title = _one_line(lines[0])
+    title = one_line(lines[0])
     if len(title) > MAX_TITLE:
         raise BadCommitmentFields(FieldProblem.TOO_LONG.value, "título", MAX_TITLE)
     values: dict[str, object] = {}
     for line in lines[1:]:
         match = _FIELD_LINE.fullmatch(line)
         if match is None:
-            raise BadCommitmentFields(FieldProblem.NOT_A_FIELD.value, _one_line(line)[:60])
+            raise BadCommitmentFields(FieldProblem.NOT_A_FIELD.value, one_line(line)[:60])
         name = _FIELD_BY_FOLD.get(_fold(match[1]))
         if name is None:
-            raise BadCommitmentFields(FieldProblem.UNKNOWN.value, _one_line(match[1])[:30])
+            raise BadCommitmentFields(FieldProblem.UNKNOWN.value, one_line(match[1])[:30])
         attribute = FIELD_NAMES[name]
         if attribute in values:
             raise BadCommitmentFields(FieldProblem.REPEATED.value, name)
-        raw = _one_line(match[2])
+        raw = one_line(match[2])
         if not raw:
             raise BadCommitmentFields(FieldProblem.EMPTY.value, name)
         values[attribute] = _field_value(name, raw)
@@ -248,7 +239,7 @@ def parse_milestone(text: str) -> MilestoneRequest:
         if not raw_weight.isdigit() or not 1 <= int(raw_weight) <= MAX_WEIGHT:
             raise BadWeight(raw_weight[:12], MAX_WEIGHT)
         weight, rest = int(raw_weight), rest[1:]
-    body = _one_line(" ".join(rest))
+    body = one_line(" ".join(rest))
     if not body:
         raise Usage("hito")
     if len(body) > MAX_MILESTONE_TEXT:
@@ -273,7 +264,7 @@ def parse_progress(text: str) -> ProgressRequest:
     words = text.split(maxsplit=2)
     if len(words) < 2 or _fold(words[1]) not in _STATES:
         raise Usage("avance")
-    evidence = _one_line(words[2]) if len(words) > 2 else ""
+    evidence = one_line(words[2]) if len(words) > 2 else ""
     match = _FIELD_LINE.fullmatch(evidence)
     if match is not None and _fold(match[1]) == "evidencia":
         evidence = match[2].strip()
@@ -301,7 +292,7 @@ def parse_level(text: str) -> LevelRequest:
     if len(words) < 2:
         raise Usage("nivel")
     word = _fold(words[1]).replace(" ", "_")
-    reason = _one_line(words[2]) if len(words) > 2 else ""
+    reason = one_line(words[2]) if len(words) > 2 else ""
     if len(reason) > MAX_REASON:
         raise PlanTextTooLong("el motivo", MAX_REASON)
     if word in AUTOMATIC:

@@ -25,6 +25,7 @@ from domain.errors import (
     NotAChannel,
     Usage,
 )
+from domain.text import visible
 
 __all__ = [
     "COMMUNIQUE_MAX",
@@ -116,9 +117,10 @@ def utf16_length(text: str) -> int:
 
 
 def clean_communique(raw: str) -> str:
-    """The communiqué as published: line breaks kept, trailing spaces and blank edges
-    dropped; empty gets the usage, too long a refusal with both lengths."""
-    lines = [line.rstrip() for line in raw.replace("\r\n", "\n").split("\n")]
+    """The communiqué as published: line breaks kept, control and format characters
+    (invisible text) and trailing spaces and blank edges dropped; empty gets the usage,
+    too long a refusal with both lengths."""
+    lines = [line.rstrip() for line in visible(raw).split("\n")]
     text = "\n".join(lines).strip()
     if not text:
         raise Usage("comunicado")

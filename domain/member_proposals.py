@@ -12,12 +12,12 @@ in a file name, which channel applies, and what status a member reads in ``/prop
 from __future__ import annotations
 
 import io
-import unicodedata
 import zipfile
 import zlib
 from enum import StrEnum
 
 from domain.errors import ProposalTooLong, Usage
+from domain.text import visible
 
 __all__ = [
     "AGENDA_TEXT",
@@ -149,12 +149,7 @@ def clean_text(raw: str) -> str:
     invisible text travels to the garante. Empty is the usage; over :data:`MAX_TEXT`
     characters is refused, not cut: the author decides what to leave out.
     """
-    text = "".join(
-        ch
-        for ch in unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-        if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
-    )
-    lines = [" ".join(line.split()) for line in text.split("\n")]
+    lines = [" ".join(line.split()) for line in visible(raw).split("\n")]
     kept: list[str] = []
     for line in lines:
         if line or (kept and kept[-1]):

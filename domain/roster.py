@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from domain.errors import InvalidSeatKey, MissingName, NameTooLong
+from domain.text import one_line
 
 #: R1 / seed I.1 and VIII.1: one voting seat per sector, in the act's order.
 DEFAULT_SEATS: tuple[tuple[str, str], ...] = (
@@ -29,12 +29,7 @@ def clean_name(raw: str, *, command: str, limit: int = NAME_MAX) -> str:
     so a name cannot smuggle line breaks or invisible text into official messages.
     Characters like ``<`` and ``&`` are kept: templates escape them.
     """
-    text = "".join(
-        " " if ch.isspace() else ch
-        for ch in unicodedata.normalize("NFC", raw)
-        if ch.isspace() or unicodedata.category(ch)[0] != "C"
-    )
-    name = " ".join(text.split())
+    name = one_line(raw)
     if not name:
         raise MissingName(command)
     if len(name) > limit:

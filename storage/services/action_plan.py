@@ -54,7 +54,7 @@ from storage.models import (
     Member,
     Secretariat,
 )
-from storage.services import audit
+from storage.services import audit, numbering
 from storage.services.agreements import seat_by_key
 
 __all__ = [
@@ -268,10 +268,13 @@ async def register(
     seat responsible (its titular and substitute may then mark progress); any other text
     is the responsible institution as written."""
     secretariat = await session.get_one(Secretariat, target.secretariat_id, with_for_update=True)
-    used = await session.scalars(
-        select(Commitment.number).where(Commitment.secretariat_id == secretariat.id)
+    # never reused (R16a, like R16's codes)
+    number = (
+        await numbering.highest(
+            session, Commitment.number, Commitment.secretariat_id == secretariat.id
+        )
+        + 1
     )
-    number = max(used, default=0) + 1  # never reused (R16a, like R16's codes)
     institution, seat_id = fields.institution, None
     if institution is not None:
         seat = await seat_by_key(session, secretariat.id, institution)

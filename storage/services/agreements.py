@@ -29,7 +29,7 @@ from domain.outcomes import Outcome
 from domain.roles import Role, Target
 from domain.roster import clean_name
 from storage.models import Agreement, AgreementChange, Meeting, Member, Seat, Secretariat, Vote
-from storage.services import audit, channel_posts
+from storage.services import audit, channel_posts, numbering
 from storage.services.meetings import latest_held, local_stamp
 
 _APPROVED = (Outcome.APROBADO_CONSENSO.value, Outcome.APROBADO_MAYORIA.value)
@@ -163,14 +163,13 @@ async def register(
         meeting = await latest_held(session, target)  # in progress, or the latest held
     assert text is not None
     year = meeting.starts_at.astimezone(ZoneInfo(secretariat.time_zone)).year
-    used = set(
-        await session.scalars(
-            select(Agreement.sequence).where(
-                Agreement.secretariat_id == secretariat.id, Agreement.year == year
-            )
-        )
+    used = await numbering.highest(
+        session,
+        Agreement.sequence,
+        Agreement.secretariat_id == secretariat.id,
+        Agreement.year == year,
     )
-    sequence = rules.next_sequence(used)
+    sequence = rules.next_sequence([used])
     agreement = Agreement(
         secretariat_id=secretariat.id,
         year=year,

@@ -32,7 +32,7 @@ from storage.models import (
     Secretariat,
     StoredFile,
 )
-from storage.services import audit
+from storage.services import audit, numbering
 from storage.services.mail_attempts import Failed, record_failure
 from storage.services.meetings import local_stamp
 from storage.services.minutes_versions import register_file
@@ -115,10 +115,8 @@ async def submit(
     """A titular's or substitute's proposal, numbered ``P-n`` (R17)."""
     secretariat = await session.get_one(Secretariat, target.secretariat_id, with_for_update=True)
     member = await session.get_one(Member, target.membership.member_id)
-    used = set(
-        await session.scalars(
-            select(Proposal.number).where(Proposal.secretariat_id == secretariat.id)
-        )
+    used = await numbering.highest(
+        session, Proposal.number, Proposal.secretariat_id == secretariat.id
     )
     if file is not None:
         await register_file(
@@ -126,7 +124,7 @@ async def submit(
         )
     proposal = Proposal(
         secretariat_id=secretariat.id,
-        number=rules.next_number(used),
+        number=rules.next_number([used]),
         member_id=member.id,
         seat_id=member.seat_id,
         text=text,
@@ -319,7 +317,12 @@ async def add_to_agenda(
         raise ProposalAlreadyOnAgenda(number)
     if len(meeting.agenda) >= AGENDA_LIMIT:
         raise AgendaFull(AGENDA_LIMIT)
-    meeting.agenda = [*meeting.agenda, rules.agenda_item(proposal.number, proposal.text)]
+    item = rules.agenda_item(proposal.number, proposal.text)
+    if proposal.agenda_meeting_id is not None:  # moved from another draft: taken off it
+        previous = await session.get(Meeting, proposal.agenda_meeting_id, with_for_update=True)
+        if previous is not None and previous.state == "borrador":
+            previous.agenda = [i for i in previous.agenda if i != item]
+    meeting.agenda = [*meeting.agenda, item]
     proposal.agenda_meeting_id = meeting.id
     audit.record(
         session,

@@ -279,7 +279,8 @@ async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed
     vote.closed_at = min(now, vote.deadline) if vote.deadline else now
     view = await _view(session, vote)
     counts = view.tally
-    vote.outcome = decide(counts).value  # R12, on the counted ballots only
+    outcome = decide(counts)  # R12, on the counted ballots only
+    vote.outcome = outcome.value
     vote.result = {
         "tally": {
             "a_favor": counts.a_favor,
@@ -308,21 +309,24 @@ async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed
         kind=PostKind.VOTACION,
         subject_id=vote.id,
     )
-    members = await session.scalars(
-        select(Member.telegram_user_id).where(
-            Member.secretariat_id == vote.secretariat_id,
-            Member.active,
-            Member.telegram_user_id.is_not(None),
+    members = (
+        await session.execute(
+            select(Member.telegram_user_id, Member.role).where(
+                Member.secretariat_id == vote.secretariat_id,
+                Member.active,
+                Member.telegram_user_id.is_not(None),
+            )
         )
-    )
+    ).all()
+    facilitator = next((c for c, role in members if role == Role.FACILITADOR.value), None)
     final = await _view(session, vote)
     return Closed(
         final,
-        [m for m in members if m is not None],
+        [c for c, _ in members if c is not None],
         vote.group_chat_id,
         vote.group_message_id,
-        await facilitator_chat(session, vote.id),
-        vote.meeting_id is not None and vote.purpose == "general" and decide(counts).approved,
+        facilitator,
+        vote.meeting_id is not None and vote.purpose == "general" and outcome.approved,
         vote.secretariat_id,
         channel_post,
     )

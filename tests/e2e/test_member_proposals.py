@@ -609,3 +609,26 @@ async def test_the_buttons_survive_a_non_business_confirmation(harness: Harness)
         "Descartar",
     ]
     assert await count(h, ProposalForwarding) == 0  # nothing sent yet
+
+
+async def test_a_proposal_moved_to_another_draft_leaves_the_first(harness: Harness) -> None:
+    """R17: added on one draft, then on a second one, the item is on the second only, so
+    the first draft (if ever sent) does not carry it and cannot add it twice."""
+    h = harness
+    z = await with_proposals(h)
+    first = await h.send(z.facilitator, CONVOCAR)
+    first_id = first.result["message_id"]
+    add = button(h, z.facilitator, first_id, "Agregar P-1 al orden del día")
+    await h.press(z.facilitator, z.facilitator, first_id, add)
+    second = await h.send(z.facilitator, CONVOCAR_2)
+    second_id = second.result["message_id"]
+    add = button(h, z.facilitator, second_id, "Agregar P-1 al orden del día")
+    await h.press(z.facilitator, z.facilitator, second_id, add)
+    async with h.db() as session:
+        drafts = list(
+            await session.scalars(
+                select(Meeting).where(Meeting.state == "borrador").order_by(Meeting.id)
+            )
+        )
+    carrying = [m.id for m in drafts if any(i.startswith("Propuesta P-1:") for i in m.agenda)]
+    assert carrying == [drafts[-1].id]
