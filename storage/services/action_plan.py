@@ -31,7 +31,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,6 +45,7 @@ from domain.errors import (
     MilestoneUnchanged,
     NotCommitmentResponsible,
 )
+from domain.notice import local_date
 from domain.roles import Role, Target
 from storage.models import (
     Commitment,
@@ -189,7 +189,7 @@ async def overview(
 
 async def _today(session: AsyncSession, secretariat_id: int, now: datetime) -> date:
     secretariat = await session.get_one(Secretariat, secretariat_id)
-    return now.astimezone(ZoneInfo(secretariat.time_zone)).date()
+    return local_date(now, secretariat.time_zone)
 
 
 async def listing(session: AsyncSession, target: Target, *, now: datetime) -> list[CommitmentView]:
@@ -300,8 +300,7 @@ async def register(
     session.add(commitment)
     await session.flush()
     _change(session, commitment, now=now, target=target, kind="registro")
-    view, _ = await _one(session, commitment, now)
-    return view
+    return _view(commitment, [], await _today(session, secretariat.id, now))  # no milestones yet
 
 
 async def by_code(
@@ -347,7 +346,8 @@ async def add_milestone(
         milestone=milestone,
         note=request.text,
     )
-    view, _ = await _one(session, commitment, now)
+    today = await _today(session, commitment.secretariat_id, now)
+    view = _view(commitment, [*rows, milestone], today)  # the rows in hand: no re-read
     (added,) = (m for m in view.milestones if m.number == milestone.number)
     return view, added
 
@@ -410,7 +410,7 @@ async def mark(
         milestone=milestone,
         note=note,
     )
-    view, _ = await _one(session, commitment, now)
+    view = _view(commitment, rows, await _today(session, commitment.secretariat_id, now))
     (marked,) = (m for m in view.milestones if m.number == milestone.number)
     notify = None
     if not facilitator and view.level is not before:
@@ -448,5 +448,4 @@ async def set_level(
         commitment.level = level.value
         note = reason
     _change(session, commitment, now=now, target=target, kind="nivel", note=note)
-    view, _ = await _one(session, commitment, now)
-    return view
+    return _view(commitment, rows, await _today(session, commitment.secretariat_id, now))
