@@ -54,6 +54,8 @@ from scheduler import jobs, planner
 from storage import migrate
 from storage.db import Database, engine_of, make_engine, make_sessionmaker
 from storage.services import access
+from web.app import build_web
+from web.server import WebError, WebServer
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +159,17 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
         application.bot, application.db, desired, now=application.clock()
     )
     log.info("menus: %d of %d private menus published", published, len(desired))
+    # R19: the microsite, on the same engine and clock, once the schema is at head.
+    settings = application.stm_settings
+    if settings.web_port is not None:
+        server = WebServer(
+            build_web(application),
+            host=settings.web_host,
+            port=settings.web_port,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+        )
+        await server.start()
+        application.web = server
     log.info("ready as @%s", application.bot.username)
 
 
@@ -165,7 +178,11 @@ DRAIN_SECONDS = 15.0
 
 
 async def _post_stop(application: StmApplication) -> None:  # type: ignore[override]
-    """Let queued notices go out (the bot is still connected), then cancel the rest."""
+    """Stop the microsite, let queued notices go out (the bot is still connected), then
+    cancel the rest."""
+    if application.web is not None:
+        await application.web.stop()
+        application.web = None
     try:
         await asyncio.wait_for(application.quiet(), DRAIN_SECONDS)
     except TimeoutError:
@@ -195,5 +212,8 @@ def main() -> None:
     application = build_application(settings)
     try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    except WebError as exc:
+        print(f"stm-bot: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     finally:
         _stop_rendering()

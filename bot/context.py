@@ -8,7 +8,7 @@ with types (PTB ``contexttypesbot.py``).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -19,6 +19,18 @@ from bot.settings import Settings
 from domain.roles import Actor, Target
 from storage.db import Database
 from storage.files import FileStore
+
+
+class Serving(Protocol):
+    """The microsite's server while it runs (``web.server.WebServer``, started by bot.app)."""
+
+    @property
+    def port(self) -> int:
+        """The port it listens on."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop serving."""
 
 
 class StmApplication(Application):  # type: ignore[type-arg]
@@ -34,6 +46,8 @@ class StmApplication(Application):  # type: ignore[type-arg]
         #: Minutes and signed files, by SHA-256, under ``DATA_DIR`` (R14).
         self.files = FileStore(stm_settings.data_dir)
         self._outbox: Outbox | None = None
+        #: The microsite (R19) while it is served; ``None`` when ``WEB_PORT=no``.
+        self.web: Serving | None = None
 
     @property
     def outbox(self) -> Outbox:

@@ -19,6 +19,8 @@ from bot.mail import MailConfig, MailConfigError, parse_mail_config
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/stm.sqlite3"
 DEFAULT_DATA_DIR = Path("data")
+DEFAULT_WEB_HOST = "127.0.0.1"
+DEFAULT_WEB_PORT = 8080
 _TOKEN = re.compile(r"[0-9]{3,20}:[A-Za-z0-9_-]{30,64}")
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -44,6 +46,20 @@ class Settings:
     #: Optional PAdES seal for signed minutes: ``FIRMA_P12`` and ``FIRMA_P12_PASSWORD``.
     seal_p12: Path | None = None
     seal_password: str = field(default="", repr=False)
+    #: The microsite (R19): where it listens (``WEB_HOST``, ``WEB_PORT``; ``None`` = not
+    #: served, port 0 = any free port), the address people use (``PUBLIC_URL``) and which
+    #: reverse proxies may say who the client is (``WEB_FORWARDED_ALLOW_IPS``).
+    web_host: str = DEFAULT_WEB_HOST
+    web_port: int | None = DEFAULT_WEB_PORT
+    public_url: str = ""
+    forwarded_allow_ips: str = ""
+
+    @property
+    def site_url(self) -> str:
+        """``PUBLIC_URL`` without its trailing slash, else the address the site listens on."""
+        if self.public_url:
+            return self.public_url
+        return f"http://{self.web_host}:{self.web_port or DEFAULT_WEB_PORT}"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], env_file: Path | None = None) -> Settings:
@@ -98,6 +114,25 @@ class Settings:
         seal_p12 = Path(seal_raw) if seal_raw else None
         if seal_p12 is not None and not seal_p12.is_file():
             raise SettingsError(f"FIRMA_P12 no es un archivo legible: {seal_raw!r}.")
+        web_host = values.get("WEB_HOST", "").strip() or DEFAULT_WEB_HOST
+        port_raw = values.get("WEB_PORT", "").strip() or str(DEFAULT_WEB_PORT)
+        if port_raw.lower() in ("no", "off", "-"):
+            web_port = None
+        elif port_raw.isdigit() and int(port_raw) <= 65535:
+            web_port = int(port_raw)
+        else:
+            raise SettingsError(
+                "WEB_PORT debe ser un número de puerto (0 a 65535), o no para no servir el "
+                f"micrositio: {port_raw!r}."
+            )
+        public_url = values.get("PUBLIC_URL", "").strip().rstrip("/")
+        if public_url:
+            public_parts = urlsplit(public_url)
+            if public_parts.scheme not in ("http", "https") or not public_parts.netloc:
+                raise SettingsError(
+                    f"PUBLIC_URL debe ser una URL http(s), p. ej. https://stm.zamora.gob.mx: "
+                    f"{public_url!r}."
+                )
         return cls(
             token=token,
             api_url=api_url.rstrip("/"),
@@ -109,6 +144,10 @@ class Settings:
             mail=mail,
             seal_p12=seal_p12,
             seal_password=values.get("FIRMA_P12_PASSWORD", ""),
+            web_host=web_host,
+            web_port=web_port,
+            public_url=public_url,
+            forwarded_allow_ips=values.get("WEB_FORWARDED_ALLOW_IPS", "").strip(),
         )
 
 

@@ -17,6 +17,7 @@ from functools import cache
 
 from domain.dissemination import parse_channel
 from domain.errors import InvalidSettingValue, InvalidTerm, UnknownSetting
+from domain.microsite import DEFAULT_LICENCE, parse_contact, parse_licence, parse_links
 from domain.minutes import Signatories
 from domain.numbers import ascii_number
 from domain.quorum import QuorumBase, QuorumRule
@@ -87,6 +88,11 @@ class SecretariatSettings:
     # R18: the public channel as typed (``@canal`` or a chat id; "" = none). The numeric
     # id Telegram resolved it to when it was checked is stored next to it, not here.
     public_channel: str = ""
+    # R19 (c, d, e): the microsite's public office contact, links of interest (one
+    # "título | url" per line) and the open data's licence.
+    contact: str = ""
+    links: str = ""
+    licence: str = DEFAULT_LICENCE
 
     def offsets(self, kind: Kind) -> tuple[Offset, ...]:
         """The offsets in force for one reminder series (stored already validated)."""
@@ -408,6 +414,34 @@ SETTINGS: dict[str, SettingSpec] = {
             "el @usuario de un canal de Telegram (o su id numérico, p. ej. -1001234567890) "
             "donde el bot sea administrador con permiso de publicar; o - para quitarlo",
             parse_channel,
+        ),
+        SettingSpec(
+            "contacto",
+            "contact",
+            "Contacto público del micrositio",
+            "R19",
+            "los datos de contacto de la oficina (no personales), en líneas separadas por |, "
+            "p. ej. Oficina del STM, Palacio Municipal | Tel. 351 000 0000 | "
+            "stm@municipio.gob.mx; o - para quitarlo",
+            parse_contact,
+        ),
+        SettingSpec(
+            "enlaces",
+            "links",
+            "Enlaces de interés del micrositio",
+            "R19",
+            "entradas Título | https://dirección separadas por ;, p. ej. "
+            "Portal municipal | https://zamora.gob.mx; Alianza para el Gobierno Abierto | "
+            "https://www.opengovpartnership.org; o - para quitarlas",
+            parse_links,
+        ),
+        SettingSpec(
+            "licencia",
+            "licence",
+            "Licencia de los datos abiertos",
+            "R19",
+            f"el nombre de la licencia (hasta 200 caracteres); - vuelve a {DEFAULT_LICENCE}",
+            parse_licence,
         ),
     )
 }

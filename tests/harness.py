@@ -52,6 +52,12 @@ class Harness:
     users: dict[str, int] = field(default_factory=dict)
     processed: set[int | str] = field(default_factory=set)
 
+    @property
+    def web_url(self) -> str:
+        """``http://127.0.0.1:<port>`` of the running microsite."""
+        assert self.app.web is not None, "the microsite is not served"
+        return f"http://127.0.0.1:{self.app.web.port}"
+
     async def _record(self, update: object, _context: object) -> None:
         assert isinstance(update, Update)
         self.processed.add(update.update_id)
@@ -119,6 +125,7 @@ async def start_harness(
     mail: MailConfig | None = None,
     seal_p12: Path | None = None,
     seal_password: str = "",
+    public_url: str = "",
 ) -> AsyncIterator[Harness]:
     """Run the bot against ``fake`` until the block ends, like ``run_polling`` does.
 
@@ -135,6 +142,8 @@ async def start_harness(
         mail=mail,
         seal_p12=seal_p12,
         seal_password=seal_password,
+        web_port=0,  # the microsite on any free port (parallel workers)
+        public_url=public_url,
     )
     db = make_sessionmaker(make_engine(database_url))
     # The production limiter, spaced for a test's pace (bench/fanout.py and

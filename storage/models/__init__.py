@@ -16,6 +16,7 @@ from storage.models.meeting import (
     Presence,
 )
 from storage.models.menu import PublishedMenu
+from storage.models.microsite import InboxMessage, SessionEvidence
 from storage.models.minutes import (
     GaranteMailing,
     MinutesChangeRequest,
@@ -48,6 +49,7 @@ __all__ = [
     "CustomaryProposal",
     "Delivery",
     "GaranteMailing",
+    "InboxMessage",
     "Invitation",
     "Meeting",
     "Member",
@@ -65,6 +67,7 @@ __all__ = [
     "Seat",
     "SeatBallot",
     "Secretariat",
+    "SessionEvidence",
     "SignedMinutes",
     "StoredFile",
     "Vote",

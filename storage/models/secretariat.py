@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -11,14 +12,21 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
     Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.microsite import DEFAULT_LICENCE, slugify
 from domain.reminders import DEFAULT_OVERDUE_EVERY, DEFAULTS, Kind
 from domain.secretariat_settings import DEFAULT_GARANTE
 from storage.models.base import Base, UTCDateTime
+
+
+def _slug_of_name(context: Any) -> str:
+    """Rows made without the service (tests, benchmarks) get their name's slug."""
+    return slugify(context.get_current_parameters()["name"])
 
 
 class Secretariat(Base):
@@ -66,6 +74,12 @@ class Secretariat(Base):
     # resolved by getChatMember when it was set (the bot must be an administrator there).
     public_channel: Mapped[str] = mapped_column(String(120), default="")
     public_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    # R19: the microsite's address (/<slug>/), made from the name once and never changed,
+    # and its settings: the office's public contact, links of interest, open data licence.
+    slug: Mapped[str] = mapped_column(String(80), unique=True, default=_slug_of_name)
+    contact: Mapped[str] = mapped_column(Text, default="")
+    links: Mapped[str] = mapped_column(Text, default="")
+    licence: Mapped[str] = mapped_column(String(200), default=DEFAULT_LICENCE)
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="secretariat", lazy="raise", order_by="Seat.position"

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import secretariat_settings
+from domain import microsite, secretariat_settings
 from domain.errors import GroupLinkedElsewhere, SeatExists, SecretariatExists
 from domain.minutes import Signatories
 from domain.quorum import QuorumBase, QuorumRule, quorum_denominator, quorum_required
@@ -50,7 +50,17 @@ async def create(
     )
     if existing is not None:
         return await _reissue_facilitator(session, existing, now=now, admin_id=admin_id, ttl=ttl)
-    secretariat = Secretariat(name=name, created_at=now, created_by=admin_id)
+    base = microsite.slugify(name)
+    taken = set(
+        await session.scalars(
+            select(Secretariat.slug).where(
+                (Secretariat.slug == base) | Secretariat.slug.like(f"{base}-%")
+            )
+        )
+    )
+    # R19: the microsite's address, fixed from now on (links and calendar feeds keep it).
+    slug = microsite.unique_slug(name, taken)
+    secretariat = Secretariat(name=name, slug=slug, created_at=now, created_by=admin_id)
     session.add(secretariat)
     await session.flush()
     for position, (key, label) in enumerate(DEFAULT_SEATS, start=1):
