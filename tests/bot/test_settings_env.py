@@ -161,3 +161,39 @@ def test_a_seal_with_the_wrong_password_stops_the_start_with_one_line(tmp_path: 
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("stm-bot: ")
     assert "otra" not in lines[0]
+
+
+def test_microsite_variables() -> None:
+    """Issue 13 (R19): WEB_HOST, WEB_PORT (``no`` = not served), PUBLIC_URL, proxies."""
+    default = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert (default.web_host, default.web_port, default.public_url) == ("127.0.0.1", 8080, "")
+    assert default.site_url == "http://127.0.0.1:8080"
+    assert default.forwarded_allow_ips == ""
+    behind = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "WEB_HOST": "0.0.0.0",
+            "WEB_PORT": "9000",
+            "PUBLIC_URL": "https://stm.zamora.gob.mx/",
+            "WEB_FORWARDED_ALLOW_IPS": "127.0.0.1",
+        }
+    )
+    assert (behind.web_host, behind.web_port) == ("0.0.0.0", 9000)
+    assert behind.site_url == "https://stm.zamora.gob.mx"
+    assert behind.forwarded_allow_ips == "127.0.0.1"
+    assert Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "WEB_PORT": "no"}).web_port is None
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"WEB_PORT": "ochenta"}, "WEB_PORT"),
+        ({"WEB_PORT": "70000"}, "WEB_PORT"),
+        ({"PUBLIC_URL": "stm.zamora.gob.mx"}, "PUBLIC_URL"),
+        ({"PUBLIC_URL": "ftp://stm.zamora.gob.mx"}, "PUBLIC_URL"),
+    ],
+)
+def test_microsite_variables_refused(variables: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message) as refused:
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, **variables})
+    assert "\n" not in str(refused.value)

@@ -63,6 +63,9 @@ def test_keys_are_the_contract_keys() -> None:
         "recordar_firma",
         "recordar_acuerdo",
         "canal_publico",
+        "contacto",
+        "enlaces",
+        "licencia",
     ]
 
 
@@ -100,6 +103,23 @@ def test_keys_are_the_contract_keys() -> None:
         ("canal_publico", "https://t.me/stm_zamora", "public_channel", "@stm_zamora"),
         ("canal_publico", "-1001234567890", "public_channel", "-1001234567890"),
         ("canal_publico", "-", "public_channel", ""),
+        # R19 (c, e, d): the microsite's contact, links and the open data's licence
+        (
+            "contacto",
+            "Oficina del STM | Tel. 351 000 0000",
+            "contact",
+            "Oficina del STM\nTel. 351 000 0000",
+        ),
+        ("contacto", "-", "contact", ""),
+        (
+            "enlaces",
+            "Portal | https://zamora.gob.mx; https://ogp.org",
+            "links",
+            "Portal | https://zamora.gob.mx\nhttps://ogp.org | https://ogp.org",
+        ),
+        ("enlaces", "-", "links", ""),
+        ("licencia", "CC BY 4.0", "licence", "CC BY 4.0"),
+        ("licencia", "-", "licence", "Términos de Libre Uso MX"),
     ],
 )
 def test_valid_changes(key: str, raw: str, attribute: str, value: object) -> None:
@@ -132,6 +152,13 @@ def test_valid_changes(key: str, raw: str, attribute: str, value: object) -> Non
         ("canal_publico", "-00123"),
         ("canal_publico", "-99999999999999999999"),
         ("canal_publico", "@٣canal"),
+        ("contacto", "x" * 1001),
+        ("contacto", " | "),
+        ("enlaces", "Malo | javascript:alert(1)"),
+        ("enlaces", "Sin esquema | zamora.gob.mx"),
+        ("enlaces", 'Comillas | https://a.mx/"onmouseover=x'),
+        ("enlaces", "; ".join(f"E{i} | https://e{i}.mx" for i in range(21))),
+        ("licencia", "x" * 201),
     ],
 )
 def test_invalid_values_name_the_valid_ones(key: str, raw: str) -> None:

@@ -81,6 +81,7 @@ def _start(fake: FakeBotAPI, url: str, tmp: Path, name: str) -> subprocess.Popen
         TELEGRAM_API_URL=fake.url,
         DATABASE_URL=url,
         LOG_LEVEL="INFO",
+        WEB_PORT="0",  # parallel workers: any free port
     )
     with (tmp / f"{name}.log").open("w") as log:  # the child keeps its own descriptor
         return subprocess.Popen(

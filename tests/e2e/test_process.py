@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import httpx
 
 from tests.fakebot import FakeBotAPI
 from tests.harness import TOKEN, Harness, bind, setup_zamora, token_in
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+async def _web_port(log_path: Path) -> int:
+    """The port of the ``micrositio en http://…:<port>`` line the bot logs when it serves."""
+    for _ in range(300):
+        match = re.search(
+            r"micrositio en http://127\.0\.0\.1:(\d+)", await asyncio.to_thread(log_path.read_text)
+        )
+        if match:
+            return int(match[1])
+        await asyncio.sleep(0.1)
+    raise AssertionError("the bot did not say where the microsite listens")
 
 
 async def test_python_m_bot_migrates_polls_answers_and_stops(
@@ -24,6 +41,7 @@ async def test_python_m_bot_migrates_polls_answers_and_stops(
         TELEGRAM_API_URL=fake.url,
         BOT_ADMINS="9001",
         LOG_LEVEL="DEBUG",
+        WEB_PORT="0",  # the microsite on a free port, read back from the log (R19)
     )
     fake.add_user(9001, "Ada")
     log_path = tmp_path / "bot.log"  # a file, not a pipe: DEBUG output would fill a pipe
@@ -42,6 +60,11 @@ async def test_python_m_bot_migrates_polls_answers_and_stops(
             "privacidad",
             "verificar",
         ]
+        # R19: the same process serves the microsite, from the same database.
+        port = await _web_port(log_path)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as web:
+            assert (await web.get("/healthz")).text == "ok"
+            assert 'href="/zamora/"' in (await web.get("/")).text
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
@@ -67,3 +90,36 @@ async def test_a_member_who_blocked_the_bot_does_not_stop_anything(harness: Harn
     assert refused.status == 403
     assert "blocked" in (refused.description or "")
     assert "observador(a)" in await harness.say(3005, "/start")  # the bot kept running
+
+
+async def test_a_busy_web_port_stops_the_start_with_one_line(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    """R19: the microsite cannot listen: the operator reads why, in one line, exit 2."""
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BOT_"))}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=fake.url,
+        WEB_PORT=str(busy.getsockname()[1]),
+    )
+    try:
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        busy.close()
+    assert done.returncode == 2, done.stderr[-2000:]
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("stm-bot: el micrositio no puede escuchar en 127.0.0.1:")
+    assert "WEB_PORT" in last

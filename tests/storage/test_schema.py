@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database, make_engine
@@ -150,3 +150,37 @@ async def test_naive_datetimes_are_refused(db: Database) -> None:
         stored = await session.get_one(Secretariat, 1)
         assert stored.created_at == NOW
         assert stored.created_at.tzinfo is not None
+
+
+async def test_existing_secretariats_get_their_slug_when_migrated(tmp_path: Path) -> None:
+    """Migration 0012 (R19): addresses made from the names, in creation order, unique."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'old' / 'stm.sqlite3'}")
+    await upgrade(engine, "0011")
+    async with engine.begin() as conn:
+        # Rows as 0011 knew them: every NOT NULL column without a default gets a value.
+        columns = (await conn.execute(text("PRAGMA table_info(secretariats)"))).all()
+        filler = {"INTEGER": 0, "BIGINT": 0, "BOOLEAN": 0, "TIME": "09:00:00.000000"}
+        values = {
+            c.name: filler.get(c.type, "x")
+            for c in columns
+            if c.notnull and c.dflt_value is None and not c.pk
+        }
+        values["created_at"] = "2026-01-01 00:00:00.000000"
+        for name in ("San José", "San Jose", "Zamora"):
+            row = {**values, "name": name}
+            await conn.execute(
+                text(
+                    f"INSERT INTO secretariats ({', '.join(row)}) "
+                    f"VALUES ({', '.join(':' + k for k in row)})"
+                ),
+                row,
+            )
+    await upgrade(engine)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT name, slug, licence FROM secretariats"))).all()
+    await engine.dispose()
+    assert sorted(rows) == [
+        ("San Jose", "san-jose-2", "Términos de Libre Uso MX"),
+        ("San José", "san-jose", "Términos de Libre Uso MX"),
+        ("Zamora", "zamora", "Términos de Libre Uso MX"),
+    ]
