@@ -8,6 +8,7 @@ no secretariat can take (``domain.microsite.RESERVED_SLUGS``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -47,6 +48,71 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class BotFirst:
+    """Telegram acts go first: a page waits while the bot has updates in hand.
+
+    The site and the bot share one event loop (one process, one engine). Fifty readers
+    refreshing pages must not slow down members voting or signing, which are legal acts
+    with deadlines: while updates are being handled (or wait in PTB's queue) a request
+    waits in steps of ``STEP`` seconds, at most ``MAX_WAIT``, before it is served; and
+    at most ``RUNNING`` requests are prepared at once (until their response starts), so
+    a crowd of readers queues instead of filling the loop. ``bench/web.py`` measures
+    what the bot keeps.
+    """
+
+    STEP = 0.005
+    MAX_WAIT = 2.0
+    RUNNING = 4
+
+    def __init__(self, app: ASGIApp, application: StmApplication) -> None:
+        self.app = app
+        self.application = application
+        self._slots: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def bot_busy(self) -> bool:
+        """Updates are being handled or are queued."""
+        application = self.application
+        return (
+            application.update_processor.current_concurrent_updates > 0
+            or application.update_queue.qsize() > 0
+        )
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._loop is not loop:
+            self._slots = asyncio.Semaphore(self.RUNNING)
+            self._loop = loop
+        return self._slots
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] == "/healthz":
+            await self.app(scope, receive, send)
+            return
+        slots = self._semaphore()
+        await slots.acquire()
+        held = True
+
+        async def send_and_release(message: Message) -> None:
+            # The work is done once the response starts: a slow reader of a large file
+            # must not hold a slot while its bytes trickle out.
+            nonlocal held
+            if held and message["type"] == "http.response.start":
+                held = False
+                slots.release()
+            await send(message)
+
+        try:
+            waited = 0.0
+            while waited < self.MAX_WAIT and self.bot_busy():
+                await asyncio.sleep(self.STEP)
+                waited += self.STEP
+            await self.app(scope, receive, send_and_release)
+        finally:
+            if held:
+                slots.release()
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     response = error_page(request, exc.status_code, None)
@@ -76,5 +142,6 @@ def build_web(application: StmApplication, extra_routes: Sequence[BaseRoute] = (
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     web.state.site = Site(application)
+    web.add_middleware(BotFirst, application=application)
     web.add_middleware(SecurityHeaders)
     return web
