@@ -1,4 +1,4 @@
-# stm-bot: the same defaults as `make run` (SQLite under /app/data, polling).
+# stm-bot: the same defaults as `make run` (SQLite under /app/data, polling, the microsite).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,6 +19,7 @@ COPY handlers ./handlers
 COPY scheduler ./scheduler
 COPY storage ./storage
 COPY domain ./domain
+COPY web ./web
 RUN pip install . \
     && useradd --create-home --uid 10001 stm \
     && mkdir -p /app/data \
@@ -26,6 +27,11 @@ RUN pip install . \
 
 USER stm
 VOLUME ["/app/data"]
+# The microsite (R19) listens on every interface inside the container; publish the port
+# behind the reverse proxy that serves PUBLIC_URL.
 ENV DATABASE_URL=sqlite+aiosqlite:////app/data/stm.sqlite3 \
-    DATA_DIR=/app/data
+    DATA_DIR=/app/data \
+    WEB_HOST=0.0.0.0 \
+    WEB_PORT=8080
+EXPOSE 8080
 CMD ["python", "-m", "bot"]
