@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean system-deps
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+.PHONY: run test lint bench clean system-deps test-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +19,26 @@ $(STAMP): pyproject.toml
 system-deps:
 	bash scripts/system-deps.sh
 
+## test-deps: what only the tests need: Debian's Chromium and axe-core (npm) for tests/browser
+test-deps:
+	bash scripts/system-deps.sh --browser
+	@$(MAKE) -s --no-print-directory $(AXE)
+
+# axe-core at the version tests/browser/package-lock.json pins (npm ci: exactly that).
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null) && touch $(AXE); \
+	else \
+	  echo "test-deps: npm not found; the accessibility test (axe-core) skips outside CI" >&2; \
+	fi
+
 ## run: install and run the bot (needs TELEGRAM_BOT_TOKEN; SQLite under ./data by default)
 run: $(STAMP) system-deps
 	$(BIN)/python -m bot
 
 ## test: install and run the whole test suite (in TEST_WORKERS processes), then the linters
 TEST_WORKERS ?= 4
-test: $(STAMP) system-deps
+test: $(STAMP) test-deps
 	PTB_TIMEDELTA=1 $(BIN)/python -m pytest -n $(TEST_WORKERS)
 	$(MAKE) --no-print-directory lint
 
@@ -40,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/minutes.py
 	$(BIN)/python bench/followup.py
+	$(BIN)/python bench/web.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/node_modules tests/artifacts

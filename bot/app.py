@@ -15,6 +15,7 @@ from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defa
 
 from bot import (
     cancelling,
+    inbox_notices,
     linking,
     menus,
     minutes_files,
@@ -39,8 +40,11 @@ from handlers import (
     choices,
     convocations,
     dissemination,
+    evidence,
     importing,
+    inbox,
     member_proposals,
+    microsite,
     minutes,
     onboarding,
     reminders,
@@ -119,6 +123,9 @@ def build_application(
         dissemination,
         action_plan,
         report,
+        inbox,
+        evidence,  # R19 a: /evidencia as a file's caption or as a reply to one
+        microsite,
     ):
         application.add_handlers(module.HANDLERS)
     # The catch-alls (choice buttons, stale buttons, unknown commands) go last.
@@ -145,6 +152,7 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     await minutes_flow.resume(application)  # signed files, copies and mail owed (R14, R15a)
     await public_channel.resume(application)  # channel posts owed and not accepted (R18)
     await proposal_forwarding.resume(application)  # proposals owed to the garante (R17)
+    await inbox_notices.resume(application)  # citizens' messages owed to facilitators (R19 f)
     # R23: missed reminders sent or dropped, then one job armed at the next moment
     await planner.start(
         application, wake=jobs.enviar_recordatorios, sweep=jobs.revisar_recordatorios

@@ -36,6 +36,7 @@ class Action(StrEnum):
     AGREEMENT = "g"  # g:<vote id>: registrar acuerdo (R16)
     AGREEMENTS_PAGE = "gp"  # gp:<secretariat id>:<0 open | 1 all>:<page>: /acuerdos pages
     PROPOSAL_AGENDA = "pa"  # pa:<meeting id>:<proposal id>: agregar al orden del día (R17)
+    INBOX = "bz"  # bz:<inbox message id>: marcar como atendido (R19 f, g)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ _ARITY = {
     Action.AGREEMENT: 1,
     Action.AGREEMENTS_PAGE: 3,
     Action.PROPOSAL_AGENDA: 2,
+    Action.INBOX: 1,
 }
 
 

@@ -75,6 +75,9 @@ refusal's fields, as a reply or as a button alert. The tree::
     │   ├── ProposalTooLong / NotAProposalFile / ProposalFileTooLarge
     │   └── ProposalAlreadyOnAgenda / AgendaFull
     ├── CommuniqueRefusal           /comunicado (R18): CommuniqueTooLong / CommuniqueRepeated
+    ├── EvidenceRefusal             /evidencia (R19 a): nothing is stored
+    │   ├── NoEvidenceFile / NotAnEvidenceFile / EvidenceFileTooLarge / EvidenceCaptionTooLong
+    │   └── EvidenceSessionNotHeld / EvidenceAlreadyAttached
     └── ImportRefusal               /importar: nothing is added (commands.md "Roster in bulk")
         ├── NotASpreadsheet         neither CSV nor XLSX
         ├── FileTooLarge            over the size limit (checked before downloading)
@@ -824,3 +827,57 @@ class NotCommitmentResponsible(ActionPlanRefusal):
     """Only the facilitator and the responsible seat's people mark a commitment's progress."""
 
     code: str
+
+
+# --- session evidence (R19 a): /evidencia ----------------------------------------------
+
+
+class EvidenceRefusal(Refusal):
+    """``/evidencia`` refuses this; no file is kept and no evidence recorded (R19 a)."""
+
+
+@dataclass(eq=False)
+class NoEvidenceFile(EvidenceRefusal):
+    """``/evidencia n`` without a photo, video, audio, voice note or document with it (or
+    as a reply to a message that carries none)."""
+
+    number: int
+    replied: bool
+
+
+@dataclass(eq=False)
+class NotAnEvidenceFile(EvidenceRefusal):
+    """A file of no accepted type, or whose bytes do not match what its name claims."""
+
+    filename: str
+
+
+@dataclass(eq=False)
+class EvidenceFileTooLarge(EvidenceRefusal):
+    """Over the size a bot may download (checked before downloading)."""
+
+    limit_mib: int
+
+
+@dataclass(eq=False)
+class EvidenceCaptionTooLong(EvidenceRefusal):
+    """A description over the limit: refused, not cut, since it goes on a public page."""
+
+    limit: int
+    length: int
+
+
+@dataclass(eq=False)
+class EvidenceSessionNotHeld(EvidenceRefusal):
+    """A session still in draft, convened or cancelled: only held sessions have evidence."""
+
+    number: int
+    state: str
+
+
+@dataclass(eq=False)
+class EvidenceAlreadyAttached(EvidenceRefusal):
+    """The same file (by SHA-256) is already an evidence of that session."""
+
+    number: int
+    evidence: int

@@ -11,12 +11,11 @@ in a file name, which channel applies, and what status a member reads in ``/prop
 
 from __future__ import annotations
 
-import io
-import zipfile
-import zlib
 from enum import StrEnum
 
+from domain import file_types
 from domain.errors import ProposalTooLong, Usage
+from domain.file_types import FileType
 from domain.text import visible
 
 __all__ = [
@@ -43,7 +42,7 @@ __all__ = [
 #: A proposal is a page or two; longer work travels as its document (R17).
 MAX_TEXT = 2000
 #: The Bot API lets a bot download files of up to 20 MB: the minutes' upload limit too.
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = file_types.MAX_DOWNLOAD_BYTES
 #: Characters of a proposal's text on its agenda item ("Propuesta P-3: …").
 AGENDA_TEXT = 120
 #: The seat whose titular receives the proposals in Telegram (R1's second seat).
@@ -64,81 +63,28 @@ class DocumentKind(StrEnum):
     @property
     def media_type(self) -> str:
         """MIME type for storing, mailing and sending."""
-        return _MEDIA_TYPES[self]
+        return FileType(self.value).media_type
 
 
-_MEDIA_TYPES = {
-    DocumentKind.PDF: "application/pdf",
-    DocumentKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    DocumentKind.ODT: "application/vnd.oasis.opendocument.text",
-    DocumentKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    DocumentKind.JPEG: "image/jpeg",
-    DocumentKind.PNG: "image/png",
-}
-_EXTENSIONS = {
-    ".pdf": DocumentKind.PDF,
-    ".docx": DocumentKind.DOCX,
-    ".odt": DocumentKind.ODT,
-    ".xlsx": DocumentKind.XLSX,
-    ".jpg": DocumentKind.JPEG,
-    ".jpeg": DocumentKind.JPEG,
-    ".png": DocumentKind.PNG,
-}
-_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+_DOCUMENT_TYPES = tuple(FileType(kind.value) for kind in DocumentKind)
 
 
 def kind_by_name(filename: str | None) -> DocumentKind | None:
     """What the file's extension claims (checked before downloading anything)."""
-    name = (filename or "").lower()
-    return next((kind for ext, kind in _EXTENSIONS.items() if name.endswith(ext)), None)
-
-
-def _zip_names(data: bytes) -> set[str] | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError):
-        return None
+    found = file_types.by_name(filename, _DOCUMENT_TYPES)
+    return DocumentKind(found.value) if found is not None else None
 
 
 def document_kind(filename: str | None, data: bytes) -> DocumentKind | None:
     """The document's kind by its name *and* its content, else ``None``.
 
     As with minutes uploads (``domain.minutes.upload_kind``), the extension and the
-    bytes must agree, so a renamed or truncated file is refused rather than forwarded to
-    the garante as a proposal's document: a PDF starts with ``%PDF-`` and ends with
-    ``%%EOF``; a ``.docx`` or ``.xlsx`` is a ZIP holding ``word/document.xml`` or
-    ``xl/workbook.xml``; an ``.odt`` a ZIP whose ``mimetype`` says so; pictures carry
-    their JPEG or PNG signature.
+    bytes must agree (``domain.file_types`` holds the one copy of those checks), so a
+    renamed or truncated file is refused rather than forwarded to the garante as a
+    proposal's document.
     """
-    kind = kind_by_name(filename)
-    if kind is DocumentKind.PDF:
-        ok = data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
-    elif kind is DocumentKind.JPEG:
-        ok = data.startswith(b"\xff\xd8\xff")
-    elif kind is DocumentKind.PNG:
-        ok = data.startswith(b"\x89PNG\r\n\x1a\n")
-    elif kind is not None:
-        names = _zip_names(data) if data.startswith(b"PK\x03\x04") else None
-        if names is None:
-            ok = False
-        elif kind is DocumentKind.DOCX:
-            ok = "word/document.xml" in names
-        elif kind is DocumentKind.XLSX:
-            ok = "xl/workbook.xml" in names
-        else:
-            ok = "mimetype" in names and _odt_mimetype(data)
-    else:
-        ok = False
-    return kind if ok else None
-
-
-def _odt_mimetype(data: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.read("mimetype").strip() == _ODT_MIMETYPE
-    except (zipfile.BadZipFile, KeyError, ValueError, zlib.error):
-        return False
+    found = file_types.identify(filename, data, _DOCUMENT_TYPES)
+    return DocumentKind(found.value) if found is not None else None
 
 
 def clean_text(raw: str) -> str:

@@ -17,15 +17,15 @@ signed file stamps every page of that PDF with it ("rubricada en cada hoja").
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, time, timedelta
 from enum import StrEnum
 
+from domain import file_types
 from domain.calendar import MONTH_NAMES, WEEKDAY_NAMES
+from domain.file_types import FileType
 
 __all__ = [
     "MAX_NOTE",
@@ -57,7 +57,7 @@ __all__ = [
 #: The longest note ``/nota`` takes: a paragraph of narrative, not a document.
 MAX_NOTE = 3500
 #: Largest uploaded version: the Bot API lets a bot download files of up to 20 MB.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = file_types.MAX_DOWNLOAD_BYTES
 
 
 class Signatories(StrEnum):
@@ -382,9 +382,10 @@ class FileKind(StrEnum):
     @property
     def media_type(self) -> str:
         """MIME type for sending and storing."""
-        if self is FileKind.PDF:
-            return "application/pdf"
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return FileType(self.value).media_type
+
+
+_UPLOAD_TYPES = (FileType.PDF, FileType.DOCX)
 
 
 def upload_kind(filename: str | None, data: bytes) -> FileKind | None:
@@ -393,19 +394,11 @@ def upload_kind(filename: str | None, data: bytes) -> FileKind | None:
     A ``.pdf`` starts with ``%PDF-`` and ends with an ``%%EOF`` marker (within its last
     kilobyte: some writers append a little after it); a ``.docx`` is a ZIP archive holding
     ``word/document.xml``. The extension and the content must agree: a renamed or truncated
-    file is refused, not stored as the record.
+    file is refused, not stored as the record (the checks live in ``domain.file_types``,
+    shared with proposals and session evidence).
     """
-    name = (filename or "").lower()
-    if name.endswith(".pdf") and data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]:
-        return FileKind.PDF
-    if name.endswith(".docx") and data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        return FileKind.DOCX if "word/document.xml" in names else None
-    return None
+    found = file_types.identify(filename, data, _UPLOAD_TYPES)
+    return FileKind(found.value) if found is not None else None
 
 
 # ---------------------------------------------------------------- delivery to the garante

@@ -364,6 +364,17 @@ COMMANDS: dict[str, CommandSpec] = {
             "/acta_firmada <n>",
             "El archivo firmado del acta de la sesión n",
         ),
+        CommandSpec(  # R19 a: published on the microsite's minutes page
+            "evidencia",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/evidencia <n> [descripción]\n"
+            "(como pie de una foto, video, audio, nota de voz o documento, o en respuesta "
+            "al mensaje que lo trae)",
+            "Agregar una foto, video, audio o documento como evidencia de la sesión n "
+            "celebrada; se publica en el micrositio",
+        ),
         CommandSpec(
             "acuerdo",
             Where.ANY,
@@ -486,6 +497,14 @@ COMMANDS: dict[str, CommandSpec] = {
             Scope.SECRETARIAT,
             "/comunicado <texto del comunicado>",
             "Publicar un comunicado en el grupo oficial y en el canal público",
+        ),
+        CommandSpec(  # R19: the secretariat's public site
+            "micrositio",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/micrositio",
+            "La dirección del micrositio público del secretariado y de sus secciones",
         ),
         CommandSpec(
             "verificar",

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.context import StmApplication
 from web import forms, open_data, pages, records
-from web.site import SECURITY_HEADERS, STATIC, Site, error_page
+from web.site import SECURITY_HEADERS, STATIC, Site, error_page, place_or_none
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,8 @@ class BotFirst:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    response = error_page(request, exc.status_code, None)
+    place = await place_or_none(request) if exc.status_code == 404 else None
+    response = error_page(request, exc.status_code, None, place=place)
     if exc.headers:
         response.headers.update(exc.headers)
     return response

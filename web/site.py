@@ -152,6 +152,10 @@ async def place_of(request: Request) -> Place:
         row = await session.scalar(select(Secretariat).where(Secretariat.slug == slug))
     if row is None:
         raise HTTPException(404)
+    return _place(row)
+
+
+def _place(row: Secretariat) -> Place:
     return Place(row.id, row.slug, row.name, row.time_zone, row.contact, row.links, row.licence)
 
 
@@ -177,9 +181,22 @@ _ERRORS = {
 }
 
 
-def error_page(request: Request, status: int, detail: str | None = None) -> Response:
-    """A Spanish error page in the site's layout."""
+def error_page(
+    request: Request, status: int, detail: str | None = None, *, place: Place | None = None
+) -> Response:
+    """A Spanish error page in the site's layout (the secretariat's, when there is one)."""
     title, text = _ERRORS.get(status, _ERRORS[500 if status >= 500 else 400])
     return site_of(request).render(
-        request, "error.html.j2", status=status, title=title, text=detail or text
+        request, "error.html.j2", status=status, place=place, title=title, text=detail or text
     )
+
+
+async def place_or_none(request: Request) -> Place | None:
+    """The secretariat of the address (its first segment), if it names one that exists."""
+    slug = request.path_params.get("slug") or request.url.path.strip("/").partition("/")[0]
+    if not slug:
+        return None
+    site = site_of(request)
+    async with site.db() as session:
+        row = await session.scalar(select(Secretariat).where(Secretariat.slug == slug))
+    return None if row is None else _place(row)

@@ -48,6 +48,7 @@ FACILITATOR_ONLY = {
     "nivel",
     "reporte",  # R16a, II.6: the follow-up report
     "comunicado",  # R18: the facilitator's communiqués
+    "evidencia",  # R19 a: session evidence on the microsite
 }
 #: R16: the responsible seat's titular or substitute follow their agreements up too.
 SEATS_AND_FACILITATOR = {"seguimiento", "avance"}  # R16a: the commitment's responsible seat
@@ -68,6 +69,7 @@ MEMBERS_ONLY = {
     "acuerdos",
     "compromisos",
     "propuestas",  # R17
+    "micrositio",  # R19: the public site's address
 }
 
 

@@ -70,6 +70,9 @@ CONTRACT: dict[str, tuple[str, set[str], str]] = {
     "compromisos": ("", MEMBERS, "any"),
     "reporte": ("2099-01", {"facilitador"}, "private"),
     "comunicado": ("Comunicado {n}", {"facilitador"}, "private"),  # R18
+    # R19: session evidence (a file's caption, or a reply) and the microsite's address
+    "evidencia": ("99 Foto {n}", {"facilitador"}, "private"),
+    "micrositio": ("", MEMBERS, "any"),
 }
 
 ACCESS_REFUSALS = (

@@ -136,6 +136,7 @@ async def test_menus_per_scope(harness: Harness) -> None:
         "compromisos",
         "propuesta",  # R17: titulars and substitutes
         "propuestas",
+        "micrositio",  # R19: members, in private and in the group
         "verificar",
     }
 
