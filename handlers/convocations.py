@@ -154,7 +154,7 @@ def deliver(context: StmContext, convened: convocations.Convened) -> None:
     """
     meeting = convened.meeting
     calendar_file = ics.convocation_ics(
-        uid=f"stm-{meeting.id}@{context.bot.username}",
+        uid=ics.session_uid(meeting.id, context.bot.username),  # the feed's UID too (R19)
         title=meeting.title,
         secretariat_name=meeting.secretariat_name,
         starts_at=meeting.starts_at,
