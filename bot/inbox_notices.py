@@ -20,14 +20,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.ext import Application
 
 from bot import buttons, delivery, messages
 from bot.context import StmApplication
+from bot.flights import Flights
 from storage.services import inbox
 from storage.services.inbox import Notice
 
@@ -46,22 +44,7 @@ def answer_button(message_id: int) -> InlineKeyboardMarkup:
     )
 
 
-@dataclass
-class _Flight:
-    """Notices queued and not settled yet, in one application."""
-
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    queued: set[int] = field(default_factory=set)
-
-
-_FLIGHTS: WeakKeyDictionary[Application, _Flight] = WeakKeyDictionary()  # type: ignore[type-arg]
-
-
-def _flight(app: StmApplication) -> _Flight:
-    flight = _FLIGHTS.get(app)
-    if flight is None:
-        flight = _FLIGHTS[app] = _Flight()
-    return flight
+_FLIGHTS = Flights()  # rows queued and not settled yet (bot.flights)
 
 
 def notify(app: StmApplication, secretariat_id: int) -> None:
@@ -78,7 +61,7 @@ async def resume(app: StmApplication) -> None:
 
 async def flush(app: StmApplication, secretariat_id: int | None) -> int:
     """Queue every owed notice (of one secretariat, or all) not queued already."""
-    flight = _flight(app)
+    flight = _FLIGHTS.of(app)
     queued = 0
     async with flight.lock:  # one reader at a time: a notice read as owed is queued once
         async with app.db() as session:
@@ -107,7 +90,7 @@ async def _settle(
     app: StmApplication, notice: Notice, posted: asyncio.Future[delivery.Outcome]
 ) -> None:
     """Record Telegram's acceptance (the message with the button); a failure stays owed."""
-    flight = _flight(app)
+    flight = _FLIGHTS.of(app)
     try:
         outcome = await posted
         if outcome.ok and outcome.message_ids:

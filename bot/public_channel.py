@@ -24,16 +24,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from telegram import Bot, Message
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application
 
 from bot import delivery, messages
 from bot.context import StmApplication
+from bot.flights import Flights
 from domain.dissemination import PostKind, chat_ref, check_channel
 from domain.secretariat_settings import parse_value
 from storage.files import CorruptFile
@@ -76,22 +74,7 @@ async def check(bot: Bot, key: str, raw: str) -> int | None:
     return chat_id
 
 
-@dataclass
-class _Flight:
-    """Posts queued and not settled yet, in one application."""
-
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    queued: set[int] = field(default_factory=set)
-
-
-_FLIGHTS: WeakKeyDictionary[Application, _Flight] = WeakKeyDictionary()  # type: ignore[type-arg]
-
-
-def _flight(app: StmApplication) -> _Flight:
-    flight = _FLIGHTS.get(app)
-    if flight is None:
-        flight = _FLIGHTS[app] = _Flight()
-    return flight
+_FLIGHTS = Flights()  # rows queued and not settled yet (bot.flights)
 
 
 def publish(app: StmApplication, secretariat_id: int) -> None:
@@ -109,7 +92,7 @@ async def resume(app: StmApplication) -> None:
 async def flush(app: StmApplication, secretariat_id: int | None, *, retry: bool = False) -> int:
     """Queue every owed post (of one secretariat, or all) not queued already; returns how
     many. ``retry`` also takes those that failed fewer than ``MAX_ATTEMPTS`` times."""
-    flight = _flight(app)
+    flight = _FLIGHTS.of(app)
     queued = 0
     async with flight.lock:  # one reader at a time: a post read as owed is queued once
         async with app.db() as session:
@@ -161,7 +144,7 @@ async def _settle(
     app: StmApplication, post: dissemination.Post, posted: asyncio.Future[delivery.Outcome]
 ) -> None:
     """Record Telegram's answer; the first failure of a working channel is told once."""
-    flight = _flight(app)
+    flight = _FLIGHTS.of(app)
     broken = None
     try:
         outcome = await posted

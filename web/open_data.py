@@ -27,18 +27,10 @@ from starlette.routing import BaseRoute, Route
 
 from domain import open_data as od
 from storage.services import open_data as service
-from web.site import place_of, site_of
+from web.site import etag_matches, place_of, site_of
 
 CSV_TYPE = "text/csv; charset=utf-8"
 JSON_TYPE = "application/json"
-
-
-def _matches(request: Request, etag: str) -> bool:
-    """``If-None-Match`` names these bytes; the weak comparison RFC 9110 asks for here, so a
-    proxy that compresses and marks the tag ``W/`` still gets its ``304``."""
-    given = request.headers.get("if-none-match", "")
-    tags = {tag.strip().removeprefix("W/") for tag in given.split(",")}
-    return given.strip() == "*" or etag in tags
 
 
 def _file(
@@ -62,7 +54,7 @@ def _file(
     }
     if updated is not None:
         headers["Last-Modified"] = format_datetime(updated.astimezone(UTC), usegmt=True)
-    if _matches(request, etag):
+    if etag_matches(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(data, media_type=media_type, headers=headers)
 

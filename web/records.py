@@ -30,7 +30,7 @@ from domain.follow_up_report import percent
 from domain.notice import local_date
 from storage.files import CorruptFile
 from storage.services import public_attendance, public_record
-from web.site import Site, error_page, place_of, site_of
+from web.site import Site, error_page, etag_matches, place_of, site_of
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +60,6 @@ def _uid_domain(site: Site) -> str:
         return site.application.bot.username
     except RuntimeError:  # not initialised: only a site built without the bot (benchmarks)
         return "stm-bot"
-
-
-def _matches(request: Request, etag: str) -> bool:
-    given = request.headers.get("if-none-match", "")
-    return etag in {tag.strip() for tag in given.split(",")} or given.strip() == "*"
 
 
 async def actas(request: Request) -> Response:
@@ -107,7 +102,7 @@ async def archivo(request: Request) -> Response:
         "ETag": etag,
         "Content-Disposition": rules.attachment_disposition(found.filename),
     }
-    if _matches(request, etag):
+    if etag_matches(request, etag):
         return Response(status_code=304, headers=headers)
     try:
         # Read and re-hashed in a thread: a large video never holds up the event loop.
@@ -208,7 +203,7 @@ async def agenda_ics(request: Request) -> Response:
         "ETag": etag,
         "Content-Disposition": f'inline; filename="agenda-{place.slug}.ics"',
     }
-    if _matches(request, etag):
+    if etag_matches(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 

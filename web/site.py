@@ -138,6 +138,15 @@ class Site:
         return HTMLResponse(html, status_code=status)
 
 
+def etag_matches(request: Request, etag: str) -> bool:
+    """``If-None-Match`` names these bytes (then the answer is ``304``): the weak comparison
+    RFC 9110 asks for here, so a proxy that compresses and marks the tag ``W/`` still
+    gets its ``304``."""
+    given = request.headers.get("if-none-match", "")
+    tags = {tag.strip().removeprefix("W/") for tag in given.split(",")}
+    return given.strip() == "*" or etag in tags
+
+
 def site_of(request: Request) -> Site:
     """The ``Site`` the application was built with."""
     site: Site = request.app.state.site
