@@ -102,8 +102,10 @@ async def test_fanout_delivers_to_everyone_it_can_in_order(
         ]
         assert stored[1].document is not None
         assert stored[1].document.filename == "sesion.ics"
-    # A refusal is final: exactly one attempt, and no .ics after it.
-    assert [c.params["chat_id"] for c in fake.calls_to("sendMessage") if not c.ok] == [403, 405]
+    # A refusal is final: exactly one attempt each, and no .ics after it. (Three chats are
+    # served at once, so which refusal the fake records first depends on the machine.)
+    refused = [c.params["chat_id"] for c in fake.calls_to("sendMessage") if not c.ok]
+    assert sorted(refused) == [403, 405]
     assert all(c.ok for c in fake.calls_to("sendDocument"))
 
 
