@@ -87,9 +87,16 @@ def sqlite_database() -> Iterator[str]:
         yield f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
 
 
-def real_bot(fake: FakeBotAPI, database_url: str) -> StmApplication:
-    """The bot built as production builds it (``DeliveryRateLimiter``), its clock at NOW."""
-    settings = Settings(token=TOKEN, api_url=fake.url, database_url=database_url)
+def real_bot(fake: FakeBotAPI, database_url: str, *, web_port: int | None = 0) -> StmApplication:
+    """The bot built as production builds it (``DeliveryRateLimiter``), its clock at NOW.
+
+    It serves the microsite as production does, on a free port of 127.0.0.1 (``web_port=0``;
+    read ``app.web.port``) rather than the default 8080, which another program may hold;
+    ``None`` leaves the site out.
+    """
+    settings = Settings(
+        token=TOKEN, api_url=fake.url, database_url=database_url, web_port=web_port
+    )
     return build_application(settings, clock=lambda: NOW)
 
 

@@ -205,13 +205,7 @@ async def run_bot(backend: str, database_url: str, rounds: int) -> Result:
 
     async def scenario(fake: FakeBotAPI, _app: StmApplication) -> Result:
         ballots = await open_vote(fake)
-
-        def press(voter: int, n: int) -> str:
-            message_id, buttons = ballots[voter]
-            data = buttons[CHOICES[n % 2]]
-            return fake.press(voter, chat_id=voter, message_id=message_id, data=data)
-
-        return await _measure(fake, press, rounds, REGISTERED, backend)
+        return await _measure(fake, presser(fake, ballots), rounds, REGISTERED, backend)
 
     return await with_bot(
         database_url,
@@ -235,6 +229,17 @@ async def open_vote(fake: FakeBotAPI) -> dict[int, tuple[int, dict[str, str]]]:
         data=buttons["24 h"],
     )
     return await ballots_of(fake, VOTERS, mark)
+
+
+def presser(fake: FakeBotAPI, ballots: dict[int, tuple[int, dict[str, str]]]) -> Presser:
+    """Press ``n`` of a voter: ``CHOICES[n % 2]`` on their ballot (``bench/web.py`` too)."""
+
+    def press(voter: int, n: int) -> str:
+        message_id, buttons = ballots[voter]
+        data = buttons[CHOICES[n % 2]]
+        return fake.press(voter, chat_id=voter, message_id=message_id, data=data)
+
+    return press
 
 
 async def ballots_of(
@@ -430,8 +435,8 @@ async def tally_is_exact(database_url: str, final: dict[int, str]) -> bool:
 CHOICE_VALUES = {"A favor": Choice.A_FAVOR, "En contra": Choice.EN_CONTRA}
 
 
-async def postgres_database(admin_url: str, create: bool) -> str:
-    """Drop (and create) ``stm_bench`` through the admin database; its URL."""
+async def postgres_database(admin_url: str, create: bool, name: str = BENCH_DB) -> str:
+    """Drop (and create) ``name`` (``stm_bench``) through the admin database; its URL."""
     import asyncpg
 
     parsed = make_url(admin_url)
@@ -446,12 +451,12 @@ async def postgres_database(admin_url: str, create: bool) -> str:
         timeout=5,
     )
     try:
-        await connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         if create:
-            await connection.execute(f"CREATE DATABASE {BENCH_DB}")
+            await connection.execute(f"CREATE DATABASE {name}")
     finally:
         await connection.close()
-    return parsed.set(database=BENCH_DB).render_as_string(hide_password=False)
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 async def backends(admin_url: str, body: Callable[[str, str], Awaitable[object]]) -> list[str]:

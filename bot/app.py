@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -178,6 +179,11 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
         )
         await server.start()
         application.web = server
+    # What start-up made lives as long as the process: out of the collector's sight, a
+    # full collection during a burst of ballots walks only what updates and pages
+    # allocate (bench/web.py: 0.2–0.7 s pauses became 0.05–0.19 s).
+    gc.collect()
+    gc.freeze()
     log.info("ready as @%s", application.bot.username)
 
 
