@@ -237,7 +237,9 @@ class StartUps:
 
 async def start_once(fake: FakeBotAPI, database_url: str, into: StartUps) -> None:
     """One start on ``database_url`` an hour before the RSVP moment, timed, then stopped."""
-    settings = Settings(token=stage.TOKEN, api_url=fake.url, database_url=database_url)
+    settings = Settings(
+        token=stage.TOKEN, api_url=fake.url, database_url=database_url, web_port=None
+    )
     clock = stage.OffsetClock(stage.RSVP_3D - stage.COLD_LEAD)
     db = make_sessionmaker(make_engine(database_url))
     if not into.pending:
@@ -279,7 +281,9 @@ async def _arrival(future: asyncio.Future[Call], what: str) -> Call:
 async def answers(fake: FakeBotAPI, database_url: str, count: int, samples: int) -> list[Series]:
     """Each command from ``samples`` facilitators of different secretariats, one at a time;
     after ``/acuerdos todos``, the press of ``Siguientes ▶`` (the next page, an edit)."""
-    settings = Settings(token=stage.TOKEN, api_url=fake.url, database_url=database_url)
+    settings = Settings(
+        token=stage.TOKEN, api_url=fake.url, database_url=database_url, web_port=None
+    )
     clock = stage.OffsetClock(stage.RSVP_3D - stage.COLD_LEAD)
     app = build_application(settings, clock=clock)
     step = max(1, count // samples)

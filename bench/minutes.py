@@ -478,6 +478,7 @@ async def bot_round() -> Round:
             database_url=database_url,
             admins=frozenset(admins),
             data_dir=data_dir,
+            web_port=None,  # the minutes' path only (bench/web.py measures the site)
         )
         app = build_application(settings, clock=clock)  # production's DeliveryRateLimiter
         return Round(setup, await common.polling(app, lambda: measure(fake, app)))

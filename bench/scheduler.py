@@ -437,7 +437,9 @@ async def run(count: int, no_limits: bool) -> Figures:
         seeding = time.perf_counter() - began
         for index in range(count * PER_SECRETARIAT):
             fake.add_user(FIRST_PERSON + index, f"Persona {index + 1}", started=True)
-        settings = Settings(token=TOKEN, api_url=fake.url, database_url=database_url)
+        settings = Settings(
+            token=TOKEN, api_url=fake.url, database_url=database_url, web_port=None
+        )
 
         # -------------------------------------------------- 1. cold start, an hour ahead
         clock = OffsetClock(due - COLD_LEAD)
