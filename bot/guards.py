@@ -16,7 +16,7 @@ from dataclasses import replace
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import buttons, messages
+from bot import buttons, logs, messages
 from bot.context import StmContext
 from domain.errors import AccessRefusal, NotYourButton, StaleButton
 from domain.roles import COMMANDS, Membership, Target, Where, resolve
@@ -79,6 +79,8 @@ async def authorize(update: Update, context: StmContext, name: str) -> Target | 
         await _ask(update, context, name, outcome)
         return None
     context.target = outcome
+    if outcome is not None:
+        logs.SECRETARIAT.set(outcome.secretariat_id)  # LOG_FORMAT=json names it
     return outcome if outcome is not None else True
 
 
@@ -132,4 +134,5 @@ async def authorize_button(
         raise NotYourButton() from None
     assert isinstance(outcome, Target)
     context.target = outcome
+    logs.SECRETARIAT.set(outcome.secretariat_id)  # LOG_FORMAT=json names it
     return outcome

@@ -7,14 +7,51 @@ rather than in one handler, covers every handler an operator or a test attaches.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from contextvars import ContextVar
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.settings import Settings
 
 _INVITATION = re.compile(r"(start=|/start\s+|'start', ')[A-Za-z0-9_-]{8,64}")
 _installed: list[str] = []
+
+#: The update being handled and the secretariat it acts on, for ``LOG_FORMAT=json``: set
+#: by ``bot.updates`` and ``bot.guards`` in the update's task, inherited by what it spawns.
+UPDATE_ID: ContextVar[int | None] = ContextVar("stm_update_id", default=None)
+SECRETARIAT: ContextVar[int | None] = ContextVar("stm_secretariat", default=None)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: what a log shipper (Loki, Elastic, Cloud Logging) reads.
+
+    Fields: ``time`` (UTC, ISO 8601 with milliseconds), ``level``, ``logger``,
+    ``message`` and, when known, ``secretariat`` and ``update_id``; ``exception`` holds
+    the traceback. The message was already redacted when the record was made
+    (``install_redaction``), so secrets stay out of this format too.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        secretariat, update_id = SECRETARIAT.get(), UPDATE_ID.get()
+        if secretariat is not None:
+            entry["secretariat"] = secretariat
+        if update_id is not None:
+            entry["update_id"] = update_id
+        if record.exc_info:
+            entry["exception"] = record.exc_text or redact(
+                self.formatException(record.exc_info), _installed
+            )
+        return json.dumps(entry, ensure_ascii=False)
 
 
 def redact(message: str, secrets: list[str]) -> str:
@@ -47,10 +84,14 @@ def install_redaction(*secrets: str) -> None:
 
 
 def configure_logging(settings: Settings) -> None:
-    """Plain logs on stderr at ``LOG_LEVEL``; httpx's per-request lines are too chatty."""
+    """Logs on stderr at ``LOG_LEVEL``, plain or one JSON object per line (``LOG_FORMAT``);
+    httpx's per-request lines are too chatty."""
     install_redaction(settings.token)
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if settings.log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(

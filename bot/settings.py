@@ -38,6 +38,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     admins: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    #: ``text`` (default) or ``json``: one JSON object per line (``bot.logs``).
+    log_format: str = "text"
     invitation_ttl: timedelta = timedelta(days=7)
     #: Where files are kept by SHA-256 (minutes versions, signed minutes): ``DATA_DIR``.
     data_dir: Path = DEFAULT_DATA_DIR
@@ -98,6 +100,9 @@ class Settings:
         level = values.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in _LEVELS:
             raise SettingsError(f"LOG_LEVEL debe ser uno de {', '.join(_LEVELS)}.")
+        log_format = values.get("LOG_FORMAT", "text").strip().lower() or "text"
+        if log_format not in ("text", "json"):
+            raise SettingsError("LOG_FORMAT debe ser text o json.")
         ttl_raw = values.get("INVITATION_TTL_DAYS", "7").strip() or "7"
         if not ttl_raw.isdigit() or not 1 <= int(ttl_raw) <= 90:
             raise SettingsError("INVITATION_TTL_DAYS debe ser un número de días entre 1 y 90.")
@@ -139,6 +144,7 @@ class Settings:
             database_url=database_url,
             admins=frozenset(admins),
             log_level=level,
+            log_format=log_format,
             invitation_ttl=timedelta(days=int(ttl_raw)),
             data_dir=data_dir,
             mail=mail,

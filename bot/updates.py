@@ -27,6 +27,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot import logs
+
 __all__ = ["PerChatUpdateProcessor", "chat_key"]
 
 #: PTB's semaphore: only a backstop against an unbounded backlog in memory.
@@ -59,6 +61,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Wait for the chat's turn, then for a running slot, then run the handlers."""
         if self._running is None:
             self._running = asyncio.Semaphore(self._max_running)
+        if isinstance(update, Update):  # this update's task: its log lines name it
+            logs.UPDATE_ID.set(update.update_id)
         key = chat_key(update)
         if key is None:
             async with self._running:

@@ -197,3 +197,13 @@ def test_microsite_variables_refused(variables: dict[str, str], message: str) ->
     with pytest.raises(SettingsError, match=message) as refused:
         Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, **variables})
     assert "\n" not in str(refused.value)
+
+
+def test_log_format() -> None:
+    """Issue 14: ``LOG_FORMAT`` is ``text`` (default) or ``json``."""
+    assert Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN}).log_format == "text"
+    assert Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "LOG_FORMAT": "JSON"}).log_format == (
+        "json"
+    )
+    with pytest.raises(SettingsError, match="LOG_FORMAT"):
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "LOG_FORMAT": "xml"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -123,3 +124,50 @@ async def test_a_busy_web_port_stops_the_start_with_one_line(
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("stm-bot: el micrositio no puede escuchar en 127.0.0.1:")
     assert "WEB_PORT" in last
+
+
+async def test_json_logs_are_one_object_per_line_naming_update_and_secretariat(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    """``LOG_FORMAT=json`` (issue 14): every line parses; update and secretariat named;
+    the bot token and invitation tokens still redacted."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BOT_"))}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=fake.url,
+        BOT_ADMINS="9001",
+        LOG_LEVEL="DEBUG",
+        LOG_FORMAT="json",
+        WEB_PORT="no",
+    )
+    fake.add_user(9001, "Ada")
+    fake.add_user(2001, "Claudia")
+    log_path = tmp_path / "bot.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(  # noqa: ASYNC220 - a child process we stop ourselves
+            [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=log, stderr=log
+        )
+    try:
+        since = fake.mark()
+        fake.send_text(9001, "/nuevo_stm Zamora")
+        answer = await fake.wait_for("sendMessage", since=since, timeout=30, chat_id=9001)
+        invitation = token_in(answer.text)
+        since = fake.mark()
+        fake.send_text(2001, f"/start {invitation}")
+        await fake.wait_for("sendMessage", since=since, timeout=30, chat_id=2001)
+        since = fake.mark()
+        fake.send_text(2001, "/ajustes")
+        await fake.wait_for("sendMessage", since=since, timeout=30, chat_id=2001)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    output = log_path.read_text(encoding="utf-8")
+    assert process.returncode == 0, output[-3000:]
+    entries = [json.loads(line) for line in output.splitlines() if line.strip()]
+    assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+    assert any(e["message"].startswith("ready as @") for e in entries)
+    assert any("update_id" in e for e in entries)
+    assert any("secretariat" in e and "update_id" in e for e in entries)
+    assert TOKEN.split(":")[1] not in output
+    assert invitation not in output
