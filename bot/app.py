@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import os
+import signal
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from bot import (
     cancelling,
     inbox_notices,
     linking,
+    maintenance,
     menus,
     minutes_files,
     minutes_flow,
@@ -59,6 +61,7 @@ from scheduler import jobs, planner
 from storage import migrate
 from storage.db import Database, engine_of, make_engine, make_sessionmaker
 from storage.services import access
+from web import webhook
 from web.app import build_web
 from web.server import WebError, WebServer
 
@@ -82,8 +85,11 @@ def build_application(
     Telegram's limits (``DeliveryRateLimiter``); end-to-end tests pass the same limiter
     with tighter spacing so a chat's replies are not a second apart.
     """
-    install_redaction(settings.token)
+    # The webhook secret is in setWebhook's body, which DEBUG logs show.
+    install_redaction(settings.token, settings.webhook_secret, settings.metrics_token)
     database = db or make_sessionmaker(make_engine(settings.database_url))
+    limiter = rate_limiter or DeliveryRateLimiter()
+    processor = PerChatUpdateProcessor()
     application = (
         ApplicationBuilder()
         .application_class(
@@ -94,15 +100,24 @@ def build_application(
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=StmContext))
-        .rate_limiter(rate_limiter or DeliveryRateLimiter())
+        .rate_limiter(limiter)
         # Different chats concurrently, one chat in order (bot/updates.py).
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(processor)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
     assert isinstance(application, StmApplication)
+    # Issue 14: what /metrics reports (counted where it happens, read when scraped).
+    processor.metrics = application.metrics
+    if isinstance(limiter, DeliveryRateLimiter):
+        limiter.metrics = application.metrics
+    application.metrics.watch(
+        queue=application.update_queue.qsize,
+        running=lambda: processor.current_concurrent_updates,
+        background=lambda: application.background.busy,
+    )
     application.add_handlers(convocations.GUIDED_HANDLERS, group=-1)
     application.add_handlers(votes.TYPED_HANDLERS, group=-2)
     application.add_handlers(minutes.EARLY_HANDLERS, group=-3)
@@ -158,6 +173,7 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     await planner.start(
         application, wake=jobs.enviar_recordatorios, sweep=jobs.revisar_recordatorios
     )
+    application.metrics.leader.set(1)  # one process: it runs the scheduler
     # Menus last, and only those that changed since the last start-up.
     await menus.publish_defaults(application.bot)
     async with application.db() as session:
@@ -172,13 +188,21 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     settings = application.stm_settings
     if settings.web_port is not None:
         server = WebServer(
-            build_web(application),
+            build_web(application, extra_routes=webhook.routes(application)),
             host=settings.web_host,
             port=settings.web_port,
             forwarded_allow_ips=settings.forwarded_allow_ips,
         )
         await server.start()
         application.web = server
+    if settings.webhook_url:  # issue 14: the site now receives; tell the Bot API where
+        await application.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+        )
+        log.info("webhook set: updates arrive at %s", settings.webhook_path)
     # What start-up made lives as long as the process: out of the collector's sight, a
     # full collection during a burst of ballots walks only what updates and pages
     # allocate (bench/web.py: 0.2–0.7 s pauses became 0.05–0.19 s).
@@ -213,8 +237,55 @@ def _stop_rendering() -> None:
     minutes_flow.stop_rendering()
 
 
+def run_webhook_mode(
+    application: StmApplication,
+    stop_signals: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT),
+) -> None:
+    """Run until a stop signal with updates arriving by webhook (issue 14).
+
+    PTB's ``run_polling`` starts the Updater's polling, which a webhook forbids (409), and
+    its ``run_webhook`` serves its own tornado server, not the microsite's: this mirrors
+    ``Application.__run`` (PTB 22) without the Updater. ``_post_init`` starts the site,
+    whose ``/telegram/…`` route queues the updates, and calls ``setWebhook``.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    stopped = asyncio.Event()
+    for sig in stop_signals:
+        loop.add_signal_handler(sig, stopped.set)
+    try:
+        loop.run_until_complete(application.initialize())
+        if application.post_init:
+            loop.run_until_complete(application.post_init(application))
+        loop.run_until_complete(application.start())
+        loop.run_until_complete(stopped.wait())
+        log.debug("stop signal received; shutting down")
+    except (KeyboardInterrupt, SystemExit):
+        log.debug("stop requested; shutting down")
+    finally:
+        try:
+            if application.web is not None:
+                # Nothing is accepted (200) that stop() would no longer handle: Telegram
+                # keeps what the closed site refuses and sends it to the next start.
+                loop.run_until_complete(application.web.stop())
+                application.web = None
+            if application.running:
+                loop.run_until_complete(application.stop())
+                if application.post_stop:  # only after stop, as in run_polling
+                    loop.run_until_complete(application.post_stop(application))
+            loop.run_until_complete(application.shutdown())
+            if application.post_shutdown:
+                loop.run_until_complete(application.post_shutdown(application))
+        finally:
+            loop.close()
+
+
 def main() -> None:
-    """``python -m bot`` / ``stm-bot``: polling until interrupted."""
+    """``python -m bot`` / ``stm-bot``: polling (or webhook mode) until interrupted; with an
+    argument, one of the data commands (``backup``, ``restore``,
+    ``migrate-sqlite-to-postgres``, ``bot.maintenance``)."""
+    if len(sys.argv) > 1:
+        raise SystemExit(maintenance.run(sys.argv[1:]))
     try:
         settings = Settings.from_env(os.environ, env_file=Path(".env"))
         if settings.seal_p12 is not None:  # a wrong password is told now, not at signing
@@ -225,7 +296,10 @@ def main() -> None:
     configure_logging(settings)
     application = build_application(settings)
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+        if settings.webhook_url:
+            run_webhook_mode(application)
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
     except WebError as exc:
         print(f"stm-bot: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.background import Background
 from bot.clock import Clock
+from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.settings import Settings
 from domain.roles import Actor, Target
@@ -46,6 +47,8 @@ class StmApplication(Application):  # type: ignore[type-arg]
         #: Minutes and signed files, by SHA-256, under ``DATA_DIR`` (R14).
         self.files = FileStore(stm_settings.data_dir)
         self._outbox: Outbox | None = None
+        #: Prometheus metrics of this application (``/metrics``, issue 14).
+        self.metrics = Metrics()
         #: The microsite (R19) while it is served; ``None`` when ``WEB_PORT=no``.
         self.web: Serving | None = None
 

@@ -86,7 +86,7 @@ def install_redaction(*secrets: str) -> None:
 def configure_logging(settings: Settings) -> None:
     """Logs on stderr at ``LOG_LEVEL``, plain or one JSON object per line (``LOG_FORMAT``);
     httpx's per-request lines are too chatty."""
-    install_redaction(settings.token)
+    install_redaction(settings.token, settings.webhook_secret, settings.metrics_token)
     handler = logging.StreamHandler()
     if settings.log_format == "json":
         handler.setFormatter(JsonFormatter())

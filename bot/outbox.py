@@ -66,15 +66,11 @@ class Outbox:
         text = messages.render(template, **fields)
 
         async def send() -> Sequence[Any]:
-            return await messages.send_text(
-                self._bot, chat_id, text, reply_markup=reply_markup
-            )
+            return await messages.send_text(self._bot, chat_id, text, reply_markup=reply_markup)
 
         return self.post(chat_id, send)
 
-    def post_all(
-        self, jobs: Sequence[delivery.Job]
-    ) -> asyncio.Future[list[delivery.Outcome]]:
+    def post_all(self, jobs: Sequence[delivery.Job]) -> asyncio.Future[list[delivery.Outcome]]:
         """Queue one send per chat; the future resolves with the outcomes in job order."""
         futures = [self.post(chat_id, send) for chat_id, send in jobs]
         return asyncio.ensure_future(_gather(futures))

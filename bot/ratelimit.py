@@ -45,6 +45,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.background import BACKGROUND
+from bot.metrics import Metrics
 
 __all__ = ["MESSAGE_ENDPOINTS", "DeliveryRateLimiter", "LimiterStats"]
 
@@ -315,6 +316,7 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         "_replies_waiting",
         "_retry_timeouts",
         "_stats",
+        "metrics",
     )
 
     def __init__(
@@ -358,6 +360,8 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         self._global_429_window = global_429_window
         self._endpoints = frozenset(endpoints)
         self._stats = LimiterStats()
+        #: Set by ``bot.app``: each call's outcome by endpoint (``/metrics``).
+        self.metrics: Metrics | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -420,10 +424,12 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
                 try:
                     result = await callback(*args, **kwargs)
                     self._answered(chat, cost)
+                    self._observe(endpoint, "ok")
                     return result
                 except RetryAfter as exc:
                     self._answered(chat, cost)
                     self._count(too_many_requests=1)
+                    self._observe(endpoint, "429")
                     wait = _retry_seconds(exc) + self._margin
                     if attempt >= max_retries:
                         log.warning("%s: still 429 after %d retries, giving up", endpoint, attempt)
@@ -435,6 +441,8 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
                     log.debug("%s to chat %s: 429, retry after %.1f s", endpoint, key, wait)
                 except BaseException as exc:
                     self._answered(chat, cost)
+                    if isinstance(exc, Exception):
+                        self._observe(endpoint, "failed")
                     if not isinstance(exc, NetworkError) or not self._transient(exc):
                         raise
                     self._count(transient_errors=1)
@@ -454,6 +462,10 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         self._overall.answer(now, cost)
         if chat.window is not None:
             chat.window.answer(now, cost)
+
+    def _observe(self, endpoint: str, outcome: str) -> None:
+        if self.metrics is not None:
+            self.metrics.bot_api.labels(endpoint, outcome).inc()
 
     def _count(self, **increments: int) -> None:
         current = self._stats

@@ -22,6 +22,10 @@ DEFAULT_DATA_DIR = Path("data")
 DEFAULT_WEB_HOST = "127.0.0.1"
 DEFAULT_WEB_PORT = 8080
 _TOKEN = re.compile(r"[0-9]{3,20}:[A-Za-z0-9_-]{30,64}")
+#: What the Bot API accepts as ``secret_token`` in ``setWebhook``.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+#: The webhook's path lives under a slug no secretariat can take (``RESERVED_SLUGS``).
+WEBHOOK_PREFIX = "/telegram/"
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
@@ -55,6 +59,18 @@ class Settings:
     web_port: int | None = DEFAULT_WEB_PORT
     public_url: str = ""
     forwarded_allow_ips: str = ""
+    #: ``/metrics`` asks for ``Authorization: Bearer <METRICS_TOKEN>`` when set; never logged.
+    metrics_token: str = field(default="", repr=False)
+    #: Webhook mode (issue 14): the https address the Bot API posts updates to
+    #: (``TELEGRAM_WEBHOOK_URL``, served by the microsite under ``/telegram/``) and the
+    #: secret it sends in ``X-Telegram-Bot-Api-Secret-Token``; ``""`` = polling.
+    webhook_url: str = ""
+    webhook_secret: str = field(default="", repr=False)  # never printed, never logged
+
+    @property
+    def webhook_path(self) -> str:
+        """The path part of ``TELEGRAM_WEBHOOK_URL`` (``""`` in polling mode)."""
+        return urlsplit(self.webhook_url).path if self.webhook_url else ""
 
     @property
     def site_url(self) -> str:
@@ -138,6 +154,7 @@ class Settings:
                     f"PUBLIC_URL debe ser una URL http(s), p. ej. https://stm.zamora.gob.mx: "
                     f"{public_url!r}."
                 )
+        webhook_url, webhook_secret = _webhook(values, web_port)
         return cls(
             token=token,
             api_url=api_url.rstrip("/"),
@@ -154,7 +171,61 @@ class Settings:
             web_port=web_port,
             public_url=public_url,
             forwarded_allow_ips=values.get("WEB_FORWARDED_ALLOW_IPS", "").strip(),
+            metrics_token=values.get("METRICS_TOKEN", "").strip(),
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
         )
+
+
+def _webhook(values: Mapping[str, str], web_port: int | None) -> tuple[str, str]:
+    """``TELEGRAM_WEBHOOK_URL`` and ``TELEGRAM_WEBHOOK_SECRET``, checked together.
+
+    Plain http is only for a Bot API on this machine (tests); the secret is what keeps
+    forged updates out, so there is no webhook without one; the microsite's server is
+    what receives the updates, so ``WEB_PORT=no`` cannot go with a webhook.
+    """
+    url = values.get("TELEGRAM_WEBHOOK_URL", "").strip()
+    secret = values.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+    if not url:
+        if secret:
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_SECRET sin TELEGRAM_WEBHOOK_URL: pon también la URL del "
+                "webhook, o quita el secreto para recibir por sondeo (polling)."
+            )
+        return "", ""
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname == "127.0.0.1"
+    if not (parts.scheme == "https" or local) or not parts.hostname:
+        raise SettingsError(
+            "TELEGRAM_WEBHOOK_URL debe ser una URL https, p. ej. "
+            f"https://stm.zamora.gob.mx/telegram/recibir: {url!r}."
+        )
+    if (
+        not parts.path.startswith(WEBHOOK_PREFIX)
+        or len(parts.path) <= len(WEBHOOK_PREFIX)
+        or parts.query
+        or parts.fragment
+    ):
+        raise SettingsError(
+            "La ruta de TELEGRAM_WEBHOOK_URL debe empezar con /telegram/ y seguir con un "
+            f"nombre, sin ?consulta, p. ej. https://stm.zamora.gob.mx/telegram/recibir: {url!r}."
+        )
+    if not secret:
+        raise SettingsError(
+            "Falta TELEGRAM_WEBHOOK_SECRET: el webhook necesita un secreto de 1 a 256 letras, "
+            "números, _ o - (p. ej. openssl rand -hex 32)."
+        )
+    if not _WEBHOOK_SECRET.fullmatch(secret):
+        # The value itself is not repeated: it is a secret.
+        raise SettingsError(
+            "TELEGRAM_WEBHOOK_SECRET debe tener de 1 a 256 letras sin acentos, números, _ o -."
+        )
+    if web_port is None:
+        raise SettingsError(
+            "WEB_PORT=no no puede ir con TELEGRAM_WEBHOOK_URL: las actualizaciones llegan "
+            "por el servidor del micrositio; pon un puerto en WEB_PORT."
+        )
+    return url, secret
 
 
 def read_env_file(path: Path) -> dict[str, str]:

@@ -21,6 +21,7 @@ one chat could fill every slot with updates waiting for that chat, and stall the
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable
 from typing import Any
 
@@ -28,6 +29,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot import logs
+from bot.metrics import Metrics, update_kind
 
 __all__ = ["PerChatUpdateProcessor", "chat_key"]
 
@@ -56,6 +58,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._max_running = max_running
         self._running: asyncio.Semaphore | None = None
         self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
+        #: Set by ``bot.app``: updates counted and timed by kind (``/metrics``).
+        self.metrics: Metrics | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the chat's turn, then for a running slot, then run the handlers."""
@@ -63,6 +67,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             self._running = asyncio.Semaphore(self._max_running)
         if isinstance(update, Update):  # this update's task: its log lines name it
             logs.UPDATE_ID.set(update.update_id)
+        if self.metrics is not None:
+            coroutine = self._measured(update, coroutine, self.metrics)
         key = chat_key(update)
         if key is None:
             async with self._running:
@@ -81,6 +87,16 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 del self._chats[key]
             else:
                 self._chats[key] = (lock, users - 1)
+
+    @staticmethod
+    async def _measured(update: object, coroutine: Awaitable[Any], metrics: Metrics) -> None:
+        kind = update_kind(update)
+        started = time.perf_counter()
+        try:
+            await coroutine
+        finally:
+            metrics.updates.labels(kind).inc()
+            metrics.update_seconds.labels(kind).observe(time.perf_counter() - started)
 
     async def initialize(self) -> None:
         """Fresh state for this event loop."""

@@ -116,9 +116,12 @@ async def run(application: StmApplication, secretariat_ids: Collection[int] | No
             moment.due.isoformat(),
             why,
         )
+    application.metrics.reminders.labels("dropped").inc(len(dropped))
     if not claimed:
         return 0
-    return await _deliver(application, claimed, now)
+    sent = await _deliver(application, claimed, now)
+    application.metrics.reminders.labels("sent").inc(sent)
+    return sent
 
 
 async def _decide(

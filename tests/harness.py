@@ -126,6 +126,7 @@ async def start_harness(
     seal_p12: Path | None = None,
     seal_password: str = "",
     public_url: str = "",
+    metrics_token: str = "",
 ) -> AsyncIterator[Harness]:
     """Run the bot against ``fake`` until the block ends, like ``run_polling`` does.
 
@@ -144,6 +145,7 @@ async def start_harness(
         seal_password=seal_password,
         web_port=0,  # the microsite on any free port (parallel workers)
         public_url=public_url,
+        metrics_token=metrics_token,
     )
     db = make_sessionmaker(make_engine(database_url))
     # The production limiter, spaced for a test's pace (bench/fanout.py and

@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.context import StmApplication
-from web import forms, open_data, pages, records
+from web import forms, open_data, operations, pages, records
 from web.site import SECURITY_HEADERS, STATIC, Site, error_page, place_or_none
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class BotFirst:
         return self._slots
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] == "/healthz":
+        if scope["type"] != "http" or _never_waits(scope["path"]):
             await self.app(scope, receive, send)
             return
         slots = self._semaphore()
@@ -113,6 +113,13 @@ class BotFirst:
                 slots.release()
 
 
+def _never_waits(path: str) -> bool:
+    """``/healthz`` and ``/metrics`` answer at once; the webhook (``/telegram/…``, issue
+    14) is the bot's own input: waiting while the bot is busy would hold back the very
+    updates it is busy with."""
+    return path in ("/healthz", "/metrics") or path.startswith("/telegram/")
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     place = await place_or_none(request) if exc.status_code == 404 else None
@@ -132,6 +139,7 @@ def build_web(application: StmApplication, extra_routes: Sequence[BaseRoute] = (
     routes: list[BaseRoute] = [
         *extra_routes,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        *operations.ROUTES,
         *pages.ROUTES,
         *records.ROUTES,
         *open_data.ROUTES,

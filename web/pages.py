@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -9,6 +11,8 @@ from starlette.routing import BaseRoute, Route
 from domain.microsite import links_of
 from storage.services import microsite
 from web.site import place_of, site_of
+
+log = logging.getLogger(__name__)
 
 
 async def index(request: Request) -> Response:
@@ -46,16 +50,20 @@ async def links(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    """``ok`` when the database answers (for the operator's monitor or proxy)."""
+    """``ok`` when the database and the Bot API answer (the operator's monitor, the proxy,
+    a load balancer); else 503 saying which does not."""
     site = site_of(request)
     try:
         async with site.db() as session:
             ok = await microsite.database_answers(session)
     except Exception:  # any failure of the database is "not ok", with its reason logged
+        log.warning("healthz: the database does not answer", exc_info=True)
         ok = False
-    if ok:
-        return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
-    return PlainTextResponse("sin base de datos", status_code=503)
+    if not ok:
+        return PlainTextResponse("sin base de datos", status_code=503)
+    if not await site.bot_api_answers():
+        return PlainTextResponse("sin Bot API", status_code=503)
+    return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
 
 
 async def add_slash(request: Request) -> Response:

@@ -9,6 +9,9 @@ images, so even a template mistake cannot turn a stored string into running code
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +28,11 @@ from bot.context import StmApplication
 from domain.calendar import MONTH_NAMES, WEEKDAY_NAMES
 from domain.microsite import DEFAULT_LICENCE
 from storage.models import Secretariat
+
+log = logging.getLogger(__name__)
+#: ``/healthz``: how long a ``getMe`` may take, and how long a good one is trusted (s).
+BOT_API_TIMEOUT = 5.0
+BOT_API_FRESH = 30.0
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
@@ -108,6 +116,7 @@ class Site:
     def __init__(self, application: StmApplication) -> None:
         self.application = application
         self.templates = _environment()
+        self._bot_api_ok_at = -math.inf
 
     @property
     def db(self):  # type: ignore[no-untyped-def]  # the application's session factory
@@ -117,6 +126,21 @@ class Site:
     def now(self) -> datetime:
         """The bot's clock (tests move it)."""
         return self.application.clock()
+
+    async def bot_api_answers(self) -> bool:
+        """``getMe`` answered within ``BOT_API_TIMEOUT``; a good answer is trusted for
+        ``BOT_API_FRESH`` seconds, so a monitor polling ``/healthz`` every few seconds
+        does not become traffic to Telegram."""
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._bot_api_ok_at < BOT_API_FRESH:
+            return True
+        try:
+            await asyncio.wait_for(self.application.bot.get_me(), BOT_API_TIMEOUT)
+        except Exception:  # unreachable, refused, timed out: not healthy
+            log.warning("healthz: the Bot API does not answer", exc_info=True)
+            return False
+        self._bot_api_ok_at = loop.time()
+        return True
 
     def render(
         self,

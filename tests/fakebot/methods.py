@@ -500,8 +500,17 @@ def get_updates(st: BotState, p: dict[str, Any]) -> Any:
 
 
 def set_webhook(st: BotState, p: dict[str, Any]) -> Any:
-    """setWebhook: remembered only so that getUpdates answers 409 like Telegram."""
+    """setWebhook: from now on updates are POSTed to ``url`` (``FakeBotAPI`` does it) and
+    getUpdates answers 409 like Telegram."""
+    if not p["url"].startswith(("https://", "http://127.0.0.1")):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = p.get("secret_token", "")
+    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise bad_request("bad webhook: secret token contains unallowed characters")
     st.webhook_url = p["url"]
+    st.webhook_secret = secret
+    if p.get("allowed_updates") is not None:
+        st.allowed_updates = list(p["allowed_updates"])
     if p.get("drop_pending_updates"):
         st.updates.clear()
     return True
@@ -510,6 +519,7 @@ def set_webhook(st: BotState, p: dict[str, Any]) -> Any:
 def delete_webhook(st: BotState, p: dict[str, Any]) -> Any:
     """deleteWebhook (PTB calls it when polling starts)."""
     st.webhook_url = ""
+    st.webhook_secret = ""
     if p.get("drop_pending_updates"):
         st.updates.clear()
     return True
@@ -521,6 +531,7 @@ def get_webhook_info(st: BotState, p: dict[str, Any]) -> Any:
         "url": st.webhook_url,
         "has_custom_certificate": False,
         "pending_update_count": len(st.updates),
+        **({"allowed_updates": st.allowed_updates} if st.allowed_updates else {}),
     }
 
 

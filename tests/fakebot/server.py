@@ -15,8 +15,10 @@ would to ``api.telegram.org``::
 
 Requests arrive at ``/bot<token>/<method>`` and downloads at ``/file/bot<token>/<file_path>``.
 Tests inject updates (``send_text``, ``press``, ``inject``) that the bot receives through
-long-polling ``getUpdates``, and read back every call (``calls``, ``wait_for``, ``sent_to``)
-and the resulting chat state (``messages``, ``buttons``, ``commands_for``, ...).
+long-polling ``getUpdates`` (or, once ``setWebhook`` is called, POSTed to the webhook from
+the server's thread, with the secret header), and read back every call (``calls``,
+``wait_for``, ``sent_to``) and the resulting chat state (``messages``, ``buttons``,
+``commands_for``, ...).
 
 Threading: the server mutates :class:`~tests.fakebot.state.BotState` from its own thread while
 tests read it from theirs; all access is under ``state.lock`` and everything returned to tests
@@ -39,6 +41,7 @@ from types import TracebackType
 from typing import Any, Literal, Protocol
 from urllib.parse import parse_qsl
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -239,6 +242,7 @@ class FakeBotAPI:
         self._port: int | None = None
         self._held: set[Any] = set()
         self._listeners: list[Callable[[Call], None]] = []
+        self._webhook_wake: asyncio.Event | None = None
         self.app = Starlette(
             routes=[
                 Route("/bot{token}/{method}", self._api, methods=["GET", "POST"]),
@@ -317,7 +321,15 @@ class FakeBotAPI:
     async def _serve(self) -> None:
         assert self._server is not None
         self._loop = asyncio.get_running_loop()
-        await self._server.serve()
+        self._webhook_wake = asyncio.Event()
+        pusher = asyncio.create_task(self._push_webhook(self._webhook_wake))
+        try:
+            await self._server.serve()
+        finally:
+            pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pusher
+            self._webhook_wake = None
 
     def stop(self) -> None:
         """Stop the server; pending long-polls are answered at once so this takes < 1 s."""
@@ -376,6 +388,8 @@ class FakeBotAPI:
     def _wake_pollers(self) -> None:
         for poller in self._pollers:
             poller.event.set()
+        if self._webhook_wake is not None:
+            self._webhook_wake.set()
         if self._stopping and self._server is not None and self._server.wake is not None:
             self._server.wake.set()
 
@@ -507,6 +521,8 @@ class FakeBotAPI:
                 return await self._long_poll(request, spec, params)
             with self.state.lock:
                 result = spec.handler(self.state, params)
+            if method == "setWebhook":
+                self._wake_pollers()  # updates already waiting go to the webhook now
         except _ClientGone:
             self.abandoned_polls += 1
             return Response(status_code=499)
@@ -608,6 +624,37 @@ class FakeBotAPI:
         with self.state.lock:
             self.state.delivered.update(u["update_id"] for u in updates)
         return self._record("getUpdates", params, result=updates)
+
+    async def _push_webhook(self, wake: asyncio.Event) -> None:
+        """Telegram's side of webhook mode: while ``setWebhook``'s URL is set, each pending
+        update is POSTed to it in order, with the secret header, until it answers 200
+        (anything else, or no answer, is retried, as Telegram does)."""
+        async with httpx.AsyncClient(timeout=10) as client:
+            while not self._stopping:
+                wake.clear()
+                with self.state.lock:
+                    state = self.state
+                    url, secret = state.webhook_url, state.webhook_secret
+                    pending = state.take_updates(None, 1, None) if url else []
+                if not pending:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), timeout=0.25)
+                    continue
+                update = pending[0]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+                try:
+                    status = (await client.post(url, json=update, headers=headers)).status_code
+                except httpx.HTTPError:
+                    status = 0
+                with self.state.lock:
+                    state.webhook_posts.append((update["update_id"], status))
+                    if status == 200:
+                        state.updates = [
+                            u for u in state.updates if u["update_id"] != update["update_id"]
+                        ]
+                        state.delivered.add(update["update_id"])
+                if status != 200:
+                    await asyncio.sleep(0.2)
 
     @staticmethod
     async def _client_gone(request: Request, grace: float) -> bool:
@@ -1085,6 +1132,20 @@ class FakeBotAPI:
             if time.monotonic() >= deadline:
                 raise AssertionError(f"update {update_id} was not fetched within {timeout}s")
             await asyncio.sleep(0.01)
+
+    def webhook(self) -> dict[str, Any]:
+        """What ``setWebhook`` set: ``url``, ``secret_token``, ``allowed_updates``."""
+        with self.state.lock:
+            return {
+                "url": self.state.webhook_url,
+                "secret_token": self.state.webhook_secret,
+                "allowed_updates": list(self.state.allowed_updates or []),
+            }
+
+    def webhook_posts(self) -> list[tuple[int, int]]:
+        """Updates POSTed to the webhook, in order: ``(update_id, status)`` (0 = no answer)."""
+        with self.state.lock:
+            return list(self.state.webhook_posts)
 
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by the bot (via getUpdates ``offset``)."""

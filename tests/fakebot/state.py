@@ -87,6 +87,10 @@ class BotState:
     delivered: set[int] = field(default_factory=set)
     allowed_updates: list[str] | None = None
     webhook_url: str = ""
+    #: ``setWebhook``'s ``secret_token``, sent back in ``X-Telegram-Bot-Api-Secret-Token``.
+    webhook_secret: str = ""
+    #: Updates POSTed to the webhook: ``(update_id, HTTP status or 0 if unreachable)``.
+    webhook_posts: list[tuple[int, int]] = field(default_factory=list)
     commands: dict[ScopeKey, list[dict[str, str]]] = field(default_factory=dict)
     callback_queries: dict[str, CallbackQueryRecord] = field(default_factory=dict)
     callback_answers: dict[str, CallbackAnswer] = field(default_factory=dict)
