@@ -10,9 +10,7 @@ and serves the same minutes.
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,9 +34,8 @@ from tests.databases import (
 )
 from tests.fakebot import FakeBotAPI
 from tests.harness import ADMIN_ID, Harness, start_harness
+from tests.processes import bot_env, run_bot
 from tests.web.public_record import seed_public_record
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _tables(path: Path) -> dict[str, bytes]:
@@ -132,18 +129,9 @@ async def test_restore_refuses_a_database_with_rows_and_a_damaged_archive(
 
 
 def _cli(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BOT_"))}
+    environ = bot_env(**env)
     environ.pop("TELEGRAM_BOT_TOKEN", None)  # the data commands need no token
-    environ.update(PYTHONPATH=str(ROOT), **env)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_bot(environ, cwd, *args, timeout=120)
 
 
 async def _one_secretariat(url: str) -> None:

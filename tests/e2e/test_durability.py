@@ -4,10 +4,8 @@ deadline that passed while the bot was down is applied at start-up (issue 4, R23
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,8 +18,8 @@ from storage.models import Reminder, Vote
 from storage.services import invitations, linking, roster, secretariats
 from tests.fakebot import FakeBotAPI
 from tests.harness import TOKEN
+from tests.processes import bot_env, start_bot
 
-ROOT = Path(__file__).resolve().parents[2]
 FACILITATOR = 2001
 TITULARS = {
     "gobierno": 2101,
@@ -74,19 +72,14 @@ async def _seed(url: str) -> None:
 
 
 def _start(fake: FakeBotAPI, url: str, tmp: Path, name: str) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BOT_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
+    env = bot_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=fake.url,
         DATABASE_URL=url,
         LOG_LEVEL="INFO",
         WEB_PORT="0",  # parallel workers: any free port
     )
-    with (tmp / f"{name}.log").open("w") as log:  # the child keeps its own descriptor
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=tmp, env=env, stdout=log, stderr=log
-        )
+    return start_bot(env, tmp, tmp / f"{name}.log")
 
 
 async def _press(fake: FakeBotAPI, user: int, data: str) -> str:

@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import re
 import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
 from tests.fakebot import FakeBotAPI
 from tests.harness import TOKEN, Harness, bind, setup_zamora, token_in
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-async def _web_port(log_path: Path) -> int:
-    """The port of the ``micrositio en http://…:<port>`` line the bot logs when it serves."""
-    for _ in range(300):
-        match = re.search(
-            r"micrositio en http://127\.0\.0\.1:(\d+)", await asyncio.to_thread(log_path.read_text)
-        )
-        if match:
-            return int(match[1])
-        await asyncio.sleep(0.1)
-    raise AssertionError("the bot did not say where the microsite listens")
+from tests.processes import bot_env, run_bot_async, start_bot, web_port
 
 
 async def test_python_m_bot_migrates_polls_answers_and_stops(
     fake: FakeBotAPI, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BOT_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
+    env = bot_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=fake.url,
         BOT_ADMINS="9001",
@@ -46,10 +26,7 @@ async def test_python_m_bot_migrates_polls_answers_and_stops(
     )
     fake.add_user(9001, "Ada")
     log_path = tmp_path / "bot.log"  # a file, not a pipe: DEBUG output would fill a pipe
-    with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: ASYNC220 - a child process we stop ourselves
-            [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=log, stderr=log
-        )
+    process = start_bot(env, tmp_path, log_path)
     try:
         since = fake.mark()
         fake.send_text(9001, "/nuevo_stm Zamora")
@@ -62,7 +39,7 @@ async def test_python_m_bot_migrates_polls_answers_and_stops(
             "verificar",
         ]
         # R19: the same process serves the microsite, from the same database.
-        port = await _web_port(log_path)
+        port = await web_port(log_path)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as web:
             assert (await web.get("/healthz")).text == "ok"
             assert 'href="/zamora/"' in (await web.get("/")).text
@@ -100,24 +77,13 @@ async def test_a_busy_web_port_stops_the_start_with_one_line(
     busy = socket.socket()
     busy.bind(("127.0.0.1", 0))
     busy.listen(1)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BOT_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
+    env = bot_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=fake.url,
         WEB_PORT=str(busy.getsockname()[1]),
     )
     try:
-        done = await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, "-m", "bot"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = await run_bot_async(env, tmp_path)
     finally:
         busy.close()
     assert done.returncode == 2, done.stderr[-2000:]
@@ -131,9 +97,7 @@ async def test_json_logs_are_one_object_per_line_naming_update_and_secretariat(
 ) -> None:
     """``LOG_FORMAT=json`` (issue 14): every line parses; update and secretariat named;
     the bot token and invitation tokens still redacted."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BOT_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
+    env = bot_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=fake.url,
         BOT_ADMINS="9001",
@@ -144,10 +108,7 @@ async def test_json_logs_are_one_object_per_line_naming_update_and_secretariat(
     fake.add_user(9001, "Ada")
     fake.add_user(2001, "Claudia")
     log_path = tmp_path / "bot.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: ASYNC220 - a child process we stop ourselves
-            [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=log, stderr=log
-        )
+    process = start_bot(env, tmp_path, log_path)
     try:
         since = fake.mark()
         fake.send_text(9001, "/nuevo_stm Zamora")

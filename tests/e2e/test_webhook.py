@@ -7,12 +7,8 @@ request (wrong or missing secret) is refused with 403 and changes nothing.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,8 +16,8 @@ import httpx
 
 from tests.fakebot import FakeBotAPI
 from tests.harness import TOKEN, token_in
+from tests.processes import bot_env, run_bot, run_bot_async, start_bot
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s3creto_de-prueba_0123456789"
 HOOK = "/telegram/recibir"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -54,9 +50,7 @@ async def test_webhook_mode_sets_the_hook_answers_through_it_and_refuses_forgeri
     fake: FakeBotAPI, tmp_path: Path
 ) -> None:
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BOT_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
+    env = bot_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=fake.url,
         BOT_ADMINS="9001",
@@ -67,10 +61,7 @@ async def test_webhook_mode_sets_the_hook_answers_through_it_and_refuses_forgeri
     )
     fake.add_user(9001, "Ada")
     log_path = tmp_path / "bot.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: ASYNC220 - a child process we stop ourselves
-            [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=log, stderr=log
-        )
+    process = start_bot(env, tmp_path, log_path)
     try:
         hooked = await fake.wait_for("setWebhook", timeout=30)
         assert hooked.params["url"] == f"http://127.0.0.1:{port}{HOOK}"
@@ -132,24 +123,14 @@ async def test_webhook_mode_refuses_to_start_without_the_site(
     fake: FakeBotAPI, tmp_path: Path
 ) -> None:
     """The updates arrive through the microsite's server: ``WEB_PORT=no`` cannot go."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BOT_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
+    env = bot_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=fake.url,
         WEB_PORT="no",
         TELEGRAM_WEBHOOK_URL="https://stm.zamora.gob.mx/telegram/recibir",
         TELEGRAM_WEBHOOK_SECRET=SECRET,
     )
-    done = subprocess.run(  # noqa: ASYNC221 - refused before any network or database use
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_bot(env, tmp_path)  # refused before any network or database use
     assert done.returncode == 2, done.stderr[-2000:]
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("stm-bot: WEB_PORT=no no puede ir con TELEGRAM_WEBHOOK_URL")
@@ -165,9 +146,7 @@ async def test_a_busy_port_in_webhook_mode_stops_before_set_webhook(
     busy.bind(("127.0.0.1", 0))
     busy.listen(1)
     port = busy.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BOT_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
+    env = bot_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=fake.url,
         WEB_PORT=str(port),
@@ -175,16 +154,7 @@ async def test_a_busy_port_in_webhook_mode_stops_before_set_webhook(
         TELEGRAM_WEBHOOK_SECRET=SECRET,
     )
     try:
-        done = await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, "-m", "bot"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = await run_bot_async(env, tmp_path)
     finally:
         busy.close()
     assert done.returncode == 2, done.stderr[-2000:]
