@@ -35,7 +35,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -772,6 +772,17 @@ def datetime_text(moment: datetime, time_zone: str) -> str:
     return moment.astimezone(ZoneInfo(time_zone)).replace(microsecond=0).isoformat()
 
 
+#: One check per field type, evaluated alone (this runs for every cell of every file).
+_TYPE_CHECKS: dict[FieldType, Callable[[object], bool]] = {
+    FieldType.STRING: lambda v: isinstance(v, str),
+    FieldType.INTEGER: lambda v: isinstance(v, int) and not isinstance(v, bool),
+    FieldType.NUMBER: lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    FieldType.BOOLEAN: lambda v: isinstance(v, bool),
+    FieldType.DATE: lambda v: isinstance(v, date) and not isinstance(v, datetime),
+    FieldType.DATETIME: lambda v: isinstance(v, datetime) and v.tzinfo is not None,
+}
+
+
 def _check(field: Field, value: object) -> None:
     """Refuse a value of another type than the field's (a service bug, not bad input)."""
     if value is None:
@@ -779,14 +790,7 @@ def _check(field: Field, value: object) -> None:
             raise ValueError(f"{field.name}: required")
         return
     kind = field.type
-    ok = {
-        FieldType.STRING: isinstance(value, str),
-        FieldType.INTEGER: isinstance(value, int) and not isinstance(value, bool),
-        FieldType.NUMBER: isinstance(value, int | float) and not isinstance(value, bool),
-        FieldType.BOOLEAN: isinstance(value, bool),
-        FieldType.DATE: isinstance(value, date) and not isinstance(value, datetime),
-        FieldType.DATETIME: isinstance(value, datetime) and value.tzinfo is not None,
-    }[kind]
+    ok = _TYPE_CHECKS[kind](value)
     if not ok:
         raise ValueError(f"{field.name}: {value!r} is not a {kind.value}")
     if field.enum and value not in field.enum:
