@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/minutes.py
 	$(BIN)/python bench/followup.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/replicas.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/node_modules tests/artifacts

@@ -379,7 +379,7 @@ async def settled(db: Database, due: datetime, n: int, deadline: float) -> Count
     """Wait until the tick recorded every outcome (nothing left ``enviando``)."""
     while True:
         counts = await ledger(db, due)
-        if (counts.total() >= n and counts["enviando"] == 0) or time.monotonic() > deadline:
+        if (counts.total() >= n and counts["pendiente"] == 0) or time.monotonic() > deadline:
             return counts
         await asyncio.sleep(0.1)
 

@@ -60,7 +60,7 @@ from handlers import settings as settings_handlers
 from scheduler import jobs, planner
 from storage import migrate
 from storage.db import Database, engine_of, make_engine, make_sessionmaker
-from storage.services import access
+from storage.services import access, send_budget
 from web import webhook
 from web.app import build_web
 from web.server import WebError, WebServer
@@ -89,6 +89,14 @@ def build_application(
     install_redaction(settings.token, settings.webhook_secret, settings.metrics_token)
     database = db or make_sessionmaker(make_engine(settings.database_url))
     limiter = rate_limiter or DeliveryRateLimiter()
+    engine = engine_of(database)
+    if (
+        isinstance(limiter, DeliveryRateLimiter)
+        and limiter.share_overall
+        and limiter.shared_budget is None
+        and engine.dialect.name == "postgresql"
+    ):  # issue 14: replicas on one token share Telegram's ~30/s through the database
+        limiter.shared_budget = send_budget.SendBudget(engine.url)
     processor = PerChatUpdateProcessor()
     application = (
         ApplicationBuilder()
@@ -155,25 +163,14 @@ def build_application(
 async def _post_init(application: StmApplication) -> None:  # type: ignore[override]
     engine = engine_of(application.db)
     await migrate.upgrade(engine)
-    assert application.job_queue is not None
-    application.job_queue.run_repeating(
-        jobs.proponer_dias_acostumbrados,
-        interval=timedelta(hours=12),
-        first=timedelta(hours=1),
-        name="customary-days",
-    )
-    await cancelling.schedule_pending(application)  # R11 windows that closed while down
-    await voting.schedule_open_deadlines(application)  # deadlines passed while down: now
-    await linking.flush_owed(application)  # linking notices owed when the bot stopped
-    await minutes_flow.resume(application)  # signed files, copies and mail owed (R14, R15a)
-    await public_channel.resume(application)  # channel posts owed and not accepted (R18)
-    await proposal_forwarding.resume(application)  # proposals owed to the garante (R17)
-    await inbox_notices.resume(application)  # citizens' messages owed to facilitators (R19 f)
-    # R23: missed reminders sent or dropped, then one job armed at the next moment
-    await planner.start(
-        application, wake=jobs.enviar_recordatorios, sweep=jobs.revisar_recordatorios
-    )
-    application.metrics.leader.set(1)  # one process: it runs the scheduler
+    # Issue 14: the scheduler's duties run in the one replica holding the lock (always
+    # this process on SQLite); a follower takes them over when the leader dies.
+    leadership = application.leadership
+    leadership.on_elected = lambda: _lead(application)
+    leadership.on_deposed = lambda: _step_down(application)
+    leadership.on_change = lambda leading: application.metrics.leader.set(int(leading))
+    _route_to_leader(application)
+    await leadership.start()
     # Menus last, and only those that changed since the last start-up.
     await menus.publish_defaults(application.bot)
     async with application.db() as session:
@@ -211,13 +208,90 @@ async def _post_init(application: StmApplication) -> None:  # type: ignore[overr
     log.info("ready as @%s", application.bot.username)
 
 
+async def _lead(application: StmApplication) -> None:
+    """The scheduler's duties, at start-up or take-over: re-derive everything owed.
+
+    Whatever a dead leader (or this process, before a restart) armed in memory is
+    derived again from the rows: every step here is a re-derivation that a second run
+    leaves unchanged, which is what makes a take-over safe.
+    """
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        jobs.proponer_dias_acostumbrados,
+        interval=timedelta(hours=12),
+        first=timedelta(hours=1),
+        name=CUSTOMARY_JOB,
+    )
+    await cancelling.schedule_pending(application)  # R11 windows that closed while down
+    await voting.schedule_open_deadlines(application)  # deadlines passed while down: now
+    await linking.flush_owed(application)  # linking notices owed when the bot stopped
+    await minutes_flow.resume(application)  # signed files, copies and mail owed (R14, R15a)
+    await public_channel.resume(application)  # channel posts owed and not accepted (R18)
+    await proposal_forwarding.resume(application)  # proposals owed to the garante (R17)
+    await inbox_notices.resume(application)  # citizens' messages owed to facilitators (R19 f)
+    # R23: missed reminders sent or dropped, then one job armed at the next moment
+    await planner.start(
+        application, wake=jobs.enviar_recordatorios, sweep=jobs.revisar_recordatorios
+    )
+
+
+#: The customary-days job's name (the leader's, removed when it steps down).
+CUSTOMARY_JOB = "customary-days"
+#: Job names (or their prefixes) that only the leader arms.
+LEADER_JOBS = (
+    CUSTOMARY_JOB,
+    planner.JOB_NAME,
+    planner.SWEEP_NAME,
+    voting.JOB_PREFIX,
+    cancelling.JOB_PREFIX,
+    linking.JOB_PREFIX,
+)
+
+
+def _step_down(application: StmApplication) -> None:
+    """The lock's session broke: disarm the leader's jobs; the new leader re-derives."""
+    assert application.job_queue is not None
+    for job in application.job_queue.jobs():
+        if job.name and job.name.startswith(LEADER_JOBS):
+            job.schedule_removal()
+    planner.forget(application)
+
+
+def _route_to_leader(application: StmApplication) -> None:
+    """What a follower's updates make due, re-derived by the leader (``bot.leadership``)."""
+    leadership = application.leadership
+
+    async def votes(_payload: str) -> None:
+        await voting.schedule_open_deadlines(application)
+
+    async def cancellations(_payload: str) -> None:
+        await cancelling.schedule_pending(application)
+
+    async def linked(payload: str) -> None:
+        linking.linked(application, int(payload))
+
+    async def count(payload: str) -> None:
+        voting.refresh_later(application, int(payload))
+
+    async def touched(payload: str) -> None:
+        for pair in payload.split():
+            user_id, _, chat_id = pair.partition(":")
+            planner.request(application, int(user_id), int(chat_id))
+
+    leadership.handle("votes", votes)
+    leadership.handle("cancellations", cancellations)
+    leadership.handle("linked", linked)
+    leadership.handle("count", count)
+    leadership.handle("touched", touched)
+
+
 #: Seconds ``stop`` waits for background deliveries before cancelling them.
 DRAIN_SECONDS = 15.0
 
 
 async def _post_stop(application: StmApplication) -> None:  # type: ignore[override]
-    """Stop the microsite, let queued notices go out (the bot is still connected), then
-    cancel the rest."""
+    """Stop the microsite, hand the scheduler over, let queued notices go out (the bot is
+    still connected), then cancel the rest."""
     if application.web is not None:
         await application.web.stop()
         application.web = None
@@ -226,9 +300,13 @@ async def _post_stop(application: StmApplication) -> None:  # type: ignore[overr
     except TimeoutError:
         log.warning("stopping with %d background task(s) unfinished", application.background.busy)
         await application.background.cancel_all()
+    # Only now: a follower taking over must not find reminders this process is still
+    # delivering (it would send again what it takes for a dead leader's claims).
+    await application.leadership.stop()
 
 
 async def _post_shutdown(application: StmApplication) -> None:  # type: ignore[override]
+    await application.leadership.stop()  # a no-op after post_stop; else the lock goes here
     await engine_of(application.db).dispose()
 
 

@@ -49,17 +49,35 @@ def announce(app: StmApplication, decided: cancellations.Decided) -> None:
         app.outbox.message(chat_id, template, request=decided.request)
 
 
+#: The lapse jobs' names start with this (only the scheduler's leader arms them).
+JOB_PREFIX = "cancellation:"
+
+
 def schedule_lapse(
     application: Application,  # type: ignore[type-arg]
     request_id: int,
     closes_at: datetime,
     now: datetime,
 ) -> None:
-    """A job at start − 24 h that lapses the request if it is still pending."""
+    """A job at start − 24 h that lapses the request if it is still pending.
+
+    Armed in the scheduler's leader (issue 14): a follower tells it, and it re-arms
+    every pending request from the database (replacing each job by name).
+    """
+    assert isinstance(application, StmApplication)
+    if not application.leadership.here("cancellations"):
+        return
     assert application.job_queue is not None
+    name = f"{JOB_PREFIX}{request_id}"
+    for job in application.job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
     delay = max(0.0, (closes_at - now).total_seconds())
     application.job_queue.run_once(
-        _lapse_job, when=delay, data=request_id, name=f"cancellation:{request_id}"
+        _lapse_job,
+        when=delay,
+        data=request_id,
+        name=name,
+        job_kwargs={"misfire_grace_time": None},
     )
 
 

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.background import Background
 from bot.clock import Clock
+from bot.leadership import Leadership, postgres_dsn
 from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.settings import Settings
@@ -51,6 +52,8 @@ class StmApplication(Application):  # type: ignore[type-arg]
         self.metrics = Metrics()
         #: The microsite (R19) while it is served; ``None`` when ``WEB_PORT=no``.
         self.web: Serving | None = None
+        #: Whether this replica runs the scheduler (issue 14; always on SQLite).
+        self.leadership = Leadership(postgres_dsn(stm_settings.database_url))
 
     @property
     def outbox(self) -> Outbox:

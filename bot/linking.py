@@ -29,13 +29,23 @@ __all__ = ["WINDOW", "flush", "flush_owed", "linked"]
 WINDOW = timedelta(minutes=1)
 
 
+#: The flush jobs' names start with this (only the scheduler's leader arms them).
+JOB_PREFIX = "link-notices:"
+
+
 def job_name(secretariat_id: int) -> str:
     """The one pending flush job of a secretariat."""
-    return f"link-notices:{secretariat_id}"
+    return f"{JOB_PREFIX}{secretariat_id}"
 
 
 def linked(app: StmApplication, secretariat_id: int) -> None:
-    """Someone linked (committed): flush now, or at the end of the current minute."""
+    """Someone linked (committed): flush now, or at the end of the current minute.
+
+    Decided in the scheduler's leader (issue 14), so linkings arriving at different
+    replicas within a minute still make one message: a follower only tells it.
+    """
+    if not app.leadership.here("linked", str(secretariat_id)):
+        return
     app.background.spawn(_decide(app, secretariat_id), name=f"link-notice:{secretariat_id}")
 
 

@@ -69,6 +69,11 @@ class Metrics:
             ["endpoint", "outcome"],
             registry=r,
         )
+        self.shared_budget_wait = Counter(
+            "stm_send_budget_wait_seconds",
+            "Seconds sends waited for the outgoing budget the replicas share (PostgreSQL).",
+            registry=r,
+        )
         self.reminders = Counter(
             "stm_reminders", "Reminders, by outcome (sent, dropped).", ["outcome"], registry=r
         )

@@ -24,6 +24,12 @@ Only endpoints that produce or edit a message (:data:`MESSAGE_ENDPOINTS`) are th
 retried; ``getMe``, ``setMyCommands``, ``answerCallbackQuery``... go straight through (a
 button press must be answered at once), and PTB never passes ``getUpdates`` to a limiter.
 
+Several replicas of one bot token share Telegram's overall budget, which is per token, not
+per process: given a :class:`SharedBudget` (``bot.app`` gives one on PostgreSQL,
+``storage.services.send_budget``), each send also reserves its moment on a timeline kept
+in the database, after this process's own overall slot, and waits for it. The per-chat
+and per-group limits stay this process's (see :class:`DeliveryRateLimiter`).
+
 Retrying ``TimedOut`` makes delivery at-least-once: a request whose answer timed out may
 have reached Telegram, so the user can, rarely, see a message twice. For a convocation a
 duplicate is better than a loss; ``retry_timeouts=False`` chooses at-most-once instead.
@@ -36,10 +42,11 @@ import logging
 import math
 import warnings
 from collections import deque
-from collections.abc import Callable, Collection, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
@@ -47,9 +54,14 @@ from telegram.ext import BaseRateLimiter
 from bot.background import BACKGROUND
 from bot.metrics import Metrics
 
-__all__ = ["MESSAGE_ENDPOINTS", "DeliveryRateLimiter", "LimiterStats"]
+__all__ = ["MESSAGE_ENDPOINTS", "DeliveryRateLimiter", "LimiterStats", "SharedBudget"]
 
 log = logging.getLogger(__name__)
+
+#: Awaited right before a throttled request is sent, after every wait (issue 14): the
+#: reminders' ledger marks a claim ``enviando`` only once it really leaves, so a crash
+#: while it still waited here leaves it to be sent by the next leader.
+ON_WIRE: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar("on_wire", default=None)
 
 #: What PTB's request callback returns.
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
@@ -99,8 +111,28 @@ _BATCH_FIELDS = {
     "forwardMessages": "message_ids",
 }
 
+#: Times a send whose shared moment passed while it was not looking reserves a new one.
+_LATE_RETRIES = 2
+
 #: Past this many remembered chats, idle ones are forgotten (their limits have expired).
 _PRUNE_ABOVE = 2048
+
+
+class SharedBudget(Protocol):
+    """The overall budget shared with the other processes on the same bot token.
+
+    ``storage.services.send_budget.SendBudget`` keeps it in PostgreSQL. The limiter says
+    how many seconds of the shared timeline a send takes; the budget answers how long to
+    wait before sending, on nobody's clock but its own (a duration, not a time).
+    """
+
+    async def reserve(self, seconds: float) -> float:
+        """Reserve the next ``seconds`` of the timeline; seconds to wait (``<= 0``: now)."""
+        ...
+
+    async def close(self) -> None:
+        """Release what it holds (connections); a later ``reserve`` may open them again."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -111,11 +143,17 @@ class LimiterStats:
         too_many_requests: 429 answers received (each retried, unless retries ran out).
         transient_errors: transient failures received (same).
         global_pauses: times the shared bucket was paused because several chats got a 429.
+        shared_waits: seconds sends waited for the budget shared with other processes.
+        shared_failures: reservations that failed (those sends used the local budget only).
+        shared_late: shared moments given up because the send was too late for them.
     """
 
     too_many_requests: int = 0
     transient_errors: int = 0
     global_pauses: int = 0
+    shared_waits: float = 0.0
+    shared_failures: int = 0
+    shared_late: int = 0
 
 
 class _Window:
@@ -292,6 +330,32 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         global_429_window: when two different chats get a 429 within this many seconds,
             the shared bucket is paused for ``retry_after`` too (the bot-wide limit was hit).
         endpoints: the throttled endpoints (default :data:`MESSAGE_ENDPOINTS`).
+        shared_budget: the overall budget shared with other processes on the same token
+            (:class:`SharedBudget`); ``None``: this process has the whole overall budget.
+            ``bot.app`` sets :attr:`shared_budget` on PostgreSQL unless ``share_overall``
+            is false.
+        shared_margin: seconds added to ``overall_period`` on the shared timeline: a send
+            reserves ``cost * (overall_period + shared_margin) / overall_rate`` seconds of
+            it (``0.15``: 26.1 messages/s for all replicas together). Requests reach
+            Telegram some time after their reserved moments (the sleep's overshoot, a busy
+            event loop, the trip), so 31 consecutive slots, ``1 + shared_margin`` seconds
+            apart end to end, fit in one second only if those delays differ by more than
+            ``shared_margin``; put otherwise, at most 27 moments fall in any second and
+            four late requests must bunch up into it for a 31st. A send that finds itself
+            more than ``shared_margin / 2`` behind its moment, beyond the usual round trip
+            to the database (a stall while it slept or waited for the answer), reserves a
+            new one instead (up to twice), rather than arrive together with the other
+            replicas' next sends.
+        share_overall: whether ``bot.app`` may give this limiter a shared budget (false:
+            each process keeps its own 30/s, as on SQLite; tests use it to show the 429s
+            the sharing prevents).
+
+    Replies and background sends with a shared budget: the shared timeline is first come,
+    first served, but a process reserves a background slot only when its own background
+    queue reaches the head (under the same lock as its local slot) and holds at most one
+    such reservation at a time. So the timeline never holds a fan-out's backlog, only one
+    pending background slot per replica, and an update's reply, which skips the local
+    background queue as before, waits at most one slot per replica plus its own there.
     """
 
     __slots__ = (
@@ -315,8 +379,14 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         "_recent_429",
         "_replies_waiting",
         "_retry_timeouts",
+        "_share_overall",
+        "_shared_failing",
+        "_shared_gap",
+        "_shared_late",
+        "_shared_trips",
         "_stats",
         "metrics",
+        "shared_budget",
     )
 
     def __init__(
@@ -336,12 +406,18 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         retry_timeouts: bool = True,
         global_429_window: float = 1.0,
         endpoints: Collection[str] = MESSAGE_ENDPOINTS,
+        shared_budget: SharedBudget | None = None,
+        shared_margin: float = 0.15,
+        share_overall: bool = True,
     ) -> None:
         if overall_rate < 1 or group_rate < 1 or private_burst < 1:
             raise ValueError("overall_rate, group_rate and private_burst must be at least 1")
         if min(overall_period, group_period) <= 0:
             raise ValueError("overall_period and group_period must be positive")
-        if min(private_interval, group_interval, margin, backoff_base, global_429_window) < 0:
+        if (
+            min(private_interval, group_interval, margin, backoff_base, global_429_window) < 0
+            or shared_margin < 0
+        ):
             raise ValueError("intervals, margin, backoff and windows must not be negative")
         if max_retries < 0 or backoff_max < backoff_base:
             raise ValueError("max_retries must be >= 0 and backoff_max >= backoff_base")
@@ -359,9 +435,15 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         self._retry_timeouts = retry_timeouts
         self._global_429_window = global_429_window
         self._endpoints = frozenset(endpoints)
+        self._shared_gap = (overall_period + shared_margin) / overall_rate
+        self._shared_late = shared_margin / 2
+        self._share_overall = share_overall
+        self._shared_failing = False  # log a failing budget once, not 30 times a second
         self._stats = LimiterStats()
         #: Set by ``bot.app``: each call's outcome by endpoint (``/metrics``).
         self.metrics: Metrics | None = None
+        #: The overall budget shared with other replicas (set by ``bot.app`` on PostgreSQL).
+        self.shared_budget = shared_budget
         self._reset()
 
     def _reset(self) -> None:
@@ -376,6 +458,12 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         self._chats: dict[int | str, _Chat] = {}
         self._paused_until = -math.inf
         self._recent_429: list[tuple[int | str | None, float]] = []
+        self._shared_trips: deque[float] = deque(maxlen=16)  # recent reservation round trips
+
+    @property
+    def share_overall(self) -> bool:
+        """Whether ``bot.app`` may give this limiter a shared budget (see the class)."""
+        return self._share_overall
 
     @property
     def stats(self) -> LimiterStats:
@@ -388,6 +476,8 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         """Forget every chat's state (an application may be restarted in a new loop)."""
         self._reset()
+        if self.shared_budget is not None:
+            await self.shared_budget.close()
 
     async def process_request(
         self,
@@ -422,6 +512,9 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
                 if chat.bucket is not None:
                     chat.bucket.take(start, cost)
                 try:
+                    on_wire = ON_WIRE.get()
+                    if on_wire is not None:  # after every wait: the request leaves now
+                        await on_wire()
                     result = await callback(*args, **kwargs)
                     self._answered(chat, cost)
                     self._observe(endpoint, "ok")
@@ -467,7 +560,7 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
         if self.metrics is not None:
             self.metrics.bot_api.labels(endpoint, outcome).inc()
 
-    def _count(self, **increments: int) -> None:
+    def _count(self, **increments: float) -> None:
         current = self._stats
         self._stats = replace(
             current, **{name: getattr(current, name) + n for name, n in increments.items()}
@@ -515,21 +608,70 @@ class DeliveryRateLimiter(BaseRateLimiter[int]):
             await asyncio.sleep(ready - now)
 
     async def _take_overall(self, cost: int) -> float:
-        """Wait for room in the shared bucket; return the time.
+        """Wait for room in the shared bucket, then on the shared timeline; return the time.
 
         Background sends (``bot.background.BACKGROUND``: fan-outs, notices, reminders)
         queue first come, first served. An update's own reply does not queue behind them:
         it takes the next free slot, so the bot-wide limit never makes one person wait
         for messages addressed to others.
+
+        The shared timeline comes second, right before the send: the moment reserved
+        there is the moment the request leaves (reserving first, then waiting here, would
+        let it drift from its slot and waste slots other replicas could use). A background
+        send reserves and waits for its shared slot inside the lock: one at a time, so a
+        fan-out never holds more than one slot ahead of the other replicas' replies.
         """
         if BACKGROUND.get():
             async with self._overall_lock:
-                return await self._next_overall_slot(cost, yield_to_replies=True)
+                start = await self._next_overall_slot(cost, yield_to_replies=True)
+                return await self._take_shared(cost, start)
         self._replies_waiting += 1
         try:
-            return await self._next_overall_slot(cost, yield_to_replies=False)
+            start = await self._next_overall_slot(cost, yield_to_replies=False)
         finally:
             self._replies_waiting -= 1
+        return await self._take_shared(cost, start)
+
+    async def _take_shared(self, cost: int, start: float) -> float:
+        """Reserve the send's moment on the shared timeline and sleep until it; the time.
+
+        A reservation that fails (the database unreachable, slow beyond the budget's
+        timeout) is logged and the send goes within this process's budget alone: a 429,
+        retried, is better than a message held back by the database. A moment missed
+        (see ``shared_margin``) costs the timeline one unused slot and a round trip.
+        """
+        budget = self.shared_budget
+        if budget is None:
+            return start
+        loop = asyncio.get_running_loop()
+        for _ in range(_LATE_RETRIES + 1):
+            asked = loop.time()
+            try:
+                wait = await budget.reserve(cost * self._shared_gap)
+            except Exception as exc:
+                self._count(shared_failures=1)
+                if not self._shared_failing:
+                    log.warning("shared send budget unavailable (%s): local budget only", exc)
+                self._shared_failing = True
+                return loop.time()
+            self._shared_trips.append(loop.time() - asked)
+            if self._shared_failing:
+                log.warning("shared send budget available again")
+                self._shared_failing = False
+            if wait > 0:  # from the answer: never before the moment, at most a trip after
+                self._count(shared_waits=wait)
+                if self.metrics is not None:
+                    self.metrics.shared_budget_wait.inc(wait)
+                await asyncio.sleep(wait)
+            # The moment is no earlier than ``asked + wait`` on this clock, and a usual round
+            # trip late is every send's lot (a distant database): only a send later than
+            # that by more than half the margin would bunch up with the other replicas'.
+            usual = min(self._shared_trips)
+            late = loop.time() - (asked + max(wait, 0.0)) - usual
+            if late <= self._shared_late:
+                break
+            self._count(shared_late=1)
+        return loop.time()
 
     async def _next_overall_slot(self, cost: int, *, yield_to_replies: bool) -> float:
         loop = asyncio.get_running_loop()

@@ -5,8 +5,14 @@ PTB handles updates one after another by default, so one reply waiting for a gro
 ``ApplicationBuilder().concurrent_updates(PerChatUpdateProcessor())`` runs updates of
 different chats concurrently while the updates of one chat keep their order: a person
 who presses twice, or types a command right after a button, is answered in order, and
-``chat_data`` (the guided ``/convocar``, a typed vote deadline) is never touched by two
-updates at once.
+within this process a chat's conversation in progress (the guided ``/convocar``, a typed
+vote deadline: ``bot.conversations``) is never advanced by two of its updates at once.
+
+That order holds per process. With several replicas behind a load balancer, two updates of
+one chat may reach two replicas; so no conversation lives in a process's memory (it is in
+the database, ``chat_states``), a step that reads and writes it holds its row while it
+does, and a last step takes it away atomically (``DELETE … RETURNING``): of two replicas,
+one advances or finishes it, never both.
 
 What several chats change together is serialised where it is changed: ballots of one
 vote go through that vote's ballot box (``bot.voting``), SQLite units of work through the

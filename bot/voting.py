@@ -157,12 +157,25 @@ class BallotBox:
 
 
 def refresh_later(app: StmApplication, vote_id: int) -> None:
-    """Edit the group's live count soon, once, however many presses come meanwhile."""
+    """Edit the group's live count soon, once, however many presses come meanwhile.
+
+    Across replicas (issue 14) the edits are coalesced in one place, the scheduler's
+    leader: a follower's press tells it (at most once per ``REFRESH_DELAY`` per vote
+    from each follower), and the leader reads the count from the database when it edits.
+    """
     pending = _refreshing.setdefault(id(app), set())
     if vote_id in pending:
         return
     pending.add(vote_id)
-    app.create_task(_refresh(app, vote_id, pending))
+    if app.leadership.here("count", str(vote_id)):
+        app.create_task(_refresh(app, vote_id, pending))
+    else:
+        app.create_task(_forget_later(vote_id, pending))
+
+
+async def _forget_later(vote_id: int, pending: set[int]) -> None:
+    await asyncio.sleep(REFRESH_DELAY)
+    pending.discard(vote_id)
 
 
 async def _refresh(app: StmApplication, vote_id: int, pending: set[int]) -> None:
@@ -226,15 +239,26 @@ async def close_and_publish(app: StmApplication, vote_id: int) -> votes.VoteView
     return closed.vote
 
 
+#: The deadline jobs' names start with this (only the scheduler's leader arms them).
+JOB_PREFIX = "vote:"
+
+
 def schedule_deadline(
     application: Application,  # type: ignore[type-arg]
     vote_id: int,
     deadline: datetime,
     now: datetime,
 ) -> None:
-    """A job that closes the vote at its deadline (at once if it passed while down)."""
+    """A job that closes the vote at its deadline (at once if it passed while down).
+
+    Armed in the scheduler's leader (issue 14): a follower tells it, and it re-arms every
+    open deadline from the database (replacing each job by name).
+    """
+    assert isinstance(application, StmApplication)
+    if not application.leadership.here("votes"):
+        return
     assert application.job_queue is not None
-    name = f"vote:{vote_id}"
+    name = f"{JOB_PREFIX}{vote_id}"
     for job in application.job_queue.get_jobs_by_name(name):
         job.schedule_removal()
     delay = max(0.0, (deadline - now).total_seconds())

@@ -24,7 +24,9 @@ LINK_TITLE_MAX = 120
 URL_MAX = 500
 SLUG_MAX = 60
 #: Paths the site uses at its root: a secretariat may not be called like one of them.
-RESERVED_SLUGS = frozenset({"static", "healthz", "favicon.ico", "robots.txt", "telegram"})
+RESERVED_SLUGS = frozenset(
+    {"static", "healthz", "readyz", "favicon.ico", "robots.txt", "telegram"}
+)
 
 
 def slugify(name: str) -> str:

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -27,6 +27,7 @@ from telegram.ext import (
 
 from bot import buttons, delivery, errors, ics, messages, proposal_forwarding
 from bot.context import StmContext
+from bot.conversations import Conversation
 from bot.guards import authorize, authorize_button, command_text, guarded
 from domain.errors import NonBusinessRefused, PastDate, Refusal, ShortNotice
 from domain.notice import SessionKind
@@ -48,7 +49,7 @@ async def convocar(update: Update, context: StmContext) -> None:
     assert chat is not None
     if not text.strip() and chat.type == ChatType.PRIVATE:
         target = context.require_target()
-        context.chat_data[GUIDED] = Guided(target.secretariat_id)
+        await GUIDED.put(update, context, Guided(target.secretariat_id))
         await messages.reply(update, context, "convocations/guided_kind")
         return
     await _preview(update, context, parsing.convocar(text))
@@ -256,12 +257,6 @@ async def _record_and_report(
         )
 
 
-#: ``chat_data`` key of a guided convocation in progress. Kept in memory on purpose: a
-#: half-typed convocation is not worth persisting; after a restart the facilitator starts
-#: again, and nothing was sent or saved.
-GUIDED = "convocatoria_guiada"
-
-
 @dataclass
 class Guided:
     """The answers so far of a guided ``/convocar``."""
@@ -273,15 +268,23 @@ class Guided:
     place: str | None = None
 
 
+#: A guided convocation in progress, in the database (``bot.conversations``): whichever
+#: replica gets the next answer carries on, and a restart forgets nothing. Nothing is sent
+#: or saved before the preview; a day without an answer ends it (each answer starts the
+#: day again), so a forgotten one does not take a later "Ordinaria" for its next step.
+GUIDED_TTL = timedelta(days=1)
+GUIDED = Conversation("convocatoria_guiada", Guided, ttl=GUIDED_TTL)
+
+
 async def paso_guiado(update: Update, context: StmContext) -> None:
     """One answer of the guided ``/convocar`` (kind → date → time → place → agenda)."""
-    guided = context.chat_data.get(GUIDED)
     message = update.effective_message
-    if context.consumed or not isinstance(guided, Guided) or message is None or not message.text:
+    if context.consumed or message is None or not message.text:
+        return
+    if await GUIDED.get(update, context) is None:
         return  # not in a guided convocation: other handlers take the message
-    text = message.text.strip()
     try:
-        step = await _advance(update, context, guided, text)
+        step = await _advance(update, context, message.text.strip())
     except Refusal as refusal:
         await errors.tell(update, context, refusal, alert=False)
         step = None
@@ -290,8 +293,45 @@ async def paso_guiado(update: Update, context: StmContext) -> None:
     context.consumed = True  # the catch-all "unknown text" answer stays silent
 
 
-async def _advance(update: Update, context: StmContext, guided: Guided, text: str) -> str | None:
-    """Store one answer; the name of the next prompt, or ``None`` once previewed."""
+async def _advance(update: Update, context: StmContext, text: str) -> str | None:
+    """Store one answer; the name of the next prompt, or ``None`` once previewed.
+
+    The step is read and written in one unit of work holding its row, so two replicas
+    given two answers of one chat at once take them one after the other. The last answer
+    (the agenda) takes the conversation away first (``pop``): only one replica previews it.
+    """
+    async with context.db.begin() as session:
+        guided = await GUIDED.get(update, context, session=session, lock=True)
+        if guided is None:
+            return None  # finished or cancelled meanwhile
+        step = _answer(guided, text)  # a refused date or time changes nothing
+        if step is not None:
+            await GUIDED.put(update, context, guided, session=session)
+            return step
+    context.chosen = guided.secretariat_id
+    if await authorize(update, context, "convocar") is None:
+        return None
+    if await GUIDED.pop(update, context) is None:
+        return None  # another replica took this same answer
+    request = parsing.ConvocarRequest(
+        guided.kind, guided.day, guided.at, guided.place, parsing.agenda_lines(text)
+    )
+    try:
+        await _preview(update, context, request)
+    except (ShortNotice, PastDate, NonBusinessRefused):
+        guided.day = guided.at = None  # R7: ask for another date, keep the rest
+        await GUIDED.put(update, context, guided)
+        raise
+    except Refusal:
+        raise  # the conversation is over, as the refusal says
+    except Exception:
+        await GUIDED.put(update, context, guided)  # not a refusal: the answers stay
+        raise
+    return None
+
+
+def _answer(guided: Guided, text: str) -> str | None:
+    """One of the first four answers into ``guided``; the next prompt, ``None`` for the agenda."""
     if guided.kind is None:
         if text.lower() not in ("ordinaria", "extraordinaria"):
             return "kind"
@@ -306,28 +346,13 @@ async def _advance(update: Update, context: StmContext, guided: Guided, text: st
     if guided.place is None:
         guided.place = text
         return "agenda"
-    context.chosen = guided.secretariat_id
-    if await authorize(update, context, "convocar") is None:
-        return None
-    request = parsing.ConvocarRequest(
-        guided.kind, guided.day, guided.at, guided.place, parsing.agenda_lines(text)
-    )
-    try:
-        await _preview(update, context, request)
-    except (ShortNotice, PastDate, NonBusinessRefused):
-        guided.day = guided.at = None  # R7: ask for another date, keep the rest
-        raise
-    except Refusal:
-        context.chat_data.pop(GUIDED, None)
-        raise
-    context.chat_data.pop(GUIDED, None)
     return None
 
 
 @guarded("cancelar_convocatoria")
 async def cancelar_convocatoria(update: Update, context: StmContext) -> None:
     """Leave the guided ``/convocar``; nothing was saved or sent."""
-    active = context.chat_data.pop(GUIDED, None) is not None
+    active = await GUIDED.delete(update, context)
     await messages.reply(update, context, "convocations/guided_cancelled", active=active)
 
 

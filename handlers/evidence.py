@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import Audio, Document, Message, PhotoSize, Update, Video, VideoNote, Voice
 from telegram.error import BadRequest
@@ -24,6 +24,7 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import messages
 from bot.context import StmContext
+from bot.conversations import Conversation
 from bot.guards import command_text, guarded
 from domain import evidence as rules
 from domain.errors import EvidenceFileTooLarge, NoEvidenceFile, NotAnEvidenceFile
@@ -33,9 +34,6 @@ from handlers.microsite import secretariat_url, site_address
 from storage.files import sha256_hex
 from storage.services import evidence
 
-#: ``chat_data`` key: the file of an ``/evidencia`` kept in memory while the guard asks
-#: which secretariat it is for (a parked command keeps text, not files).
-PENDING = "evidencia_pendiente"
 PENDING_TTL = timedelta(minutes=10)
 
 TelegramFile = PhotoSize | Video | VideoNote | Audio | Voice | Document
@@ -57,7 +55,12 @@ class Found:
     args: str
     attachment: Attachment | None
     replied: bool  # the command answered another message (that carried the file, or not)
-    since: datetime
+
+
+#: The file of an ``/evidencia`` kept while the guard asks which secretariat it is for (a
+#: parked command keeps text, not files), in the database (``bot.conversations``): the
+#: press on the secretariat's button may reach another replica.
+PENDING = Conversation("evidencia_pendiente", Found, ttl=PENDING_TTL)
 
 
 def attachment_of(message: Message | None) -> Attachment | None:
@@ -85,35 +88,33 @@ def _found(update: Update, context: StmContext) -> Found:
     if message.caption is not None:  # the file's own caption: "/evidencia n …"
         parts = message.caption.split(maxsplit=1)
         args = parts[1] if len(parts) > 1 else ""
-        return Found(args, attachment_of(message), False, context.now())
+        return Found(args, attachment_of(message), False)
     replied = message.reply_to_message
-    return Found(
-        command_text(update, context), attachment_of(replied), replied is not None, context.now()
-    )
+    return Found(command_text(update, context), attachment_of(replied), replied is not None)
 
 
 async def evidencia_recibida(update: Update, context: StmContext) -> None:
-    """Every ``/evidencia`` (a caption or a command): its file kept in memory in case the
-    guard must ask for the secretariat, then the guarded command."""
-    context.chat_data[PENDING] = _found(update, context)
+    """Every ``/evidencia`` (a caption or a command): its file kept in case the guard must
+    ask for the secretariat, then the guarded command."""
+    await PENDING.put(update, context, _found(update, context))
     await evidencia(update, context)
 
 
-def _this_or_pending(update: Update, context: StmContext) -> Found:
+async def _this_or_pending(update: Update, context: StmContext) -> Found:
     """This message's file, or on a replay (the secretariat was chosen with a button) the
-    file the parked command came with, while it is fresh."""
-    pending = context.chat_data.pop(PENDING, None)
+    file the parked command came with, while it is fresh (``PENDING_TTL``)."""
+    pending = await PENDING.pop(update, context)
     if context.replayed_args is None:
-        return pending if isinstance(pending, Found) else _found(update, context)
-    if isinstance(pending, Found) and context.now() - pending.since <= PENDING_TTL:
+        return pending if pending is not None else _found(update, context)
+    if pending is not None:
         return pending
-    return Found(context.replayed_args, None, False, context.now())
+    return Found(context.replayed_args, None, False)
 
 
 @guarded("evidencia")
 async def evidencia(update: Update, context: StmContext) -> None:
     """A held session's evidence, kept by SHA-256 and published on the microsite (R19 a)."""
-    found = _this_or_pending(update, context)
+    found = await _this_or_pending(update, context)
     request = rules.parse(found.args)  # refused before any download
     target = context.require_target()
     async with context.db() as session:

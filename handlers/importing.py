@@ -2,16 +2,16 @@
 
 Two ways in, both private and for the facilitator (R1–R3): a document whose caption is
 ``/importar``, or ``/importar`` alone and then the document. The second keeps a pending
-flag in ``chat_data`` (in memory, like ``votes.TYPED_DEADLINE``): a restart forgets it and
-the facilitator sends ``/importar`` again. It ends when a file is imported or
+import in the database (``bot.conversations``, like ``votes.TYPED_DEADLINE``), so the file
+may reach any replica, or the bot after a restart. It ends when a file is imported or
 ``PENDING_TTL`` passes without a file; a refused file keeps it, so the corrected file can
 follow. A document sent with nothing pending is not an import.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
 from telegram import Document, Update
 from telegram.error import TelegramError
@@ -19,13 +19,12 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import messages
 from bot.context import StmContext
+from bot.conversations import Conversation
 from bot.guards import authorize, guarded
 from domain import roster_import
 from domain.errors import FileTooLarge, UnreadableFile
 from storage.services import roster_import as importing
 
-#: ``chat_data`` key: an ``/importar`` waiting for its file in this chat.
-PENDING_IMPORT = "importar_pendiente"
 PENDING_TTL = timedelta(minutes=10)
 LINKS_FILENAME = "invitaciones.csv"
 
@@ -35,7 +34,10 @@ class PendingImport:
     """``/importar`` was sent without a file: the next document is the import."""
 
     secretariat_id: int
-    since: datetime
+
+
+#: An ``/importar`` waiting for its file in this chat.
+PENDING_IMPORT = Conversation("importar_pendiente", PendingImport, ttl=PENDING_TTL)
 
 
 @guarded("importar")
@@ -45,10 +47,10 @@ async def importar(update: Update, context: StmContext) -> None:
     document = message.document if message is not None else None
     if document is None:  # typed alone, or replayed after choosing the secretariat
         target = context.require_target()
-        context.chat_data[PENDING_IMPORT] = PendingImport(target.secretariat_id, context.now())
+        await PENDING_IMPORT.put(update, context, PendingImport(target.secretariat_id))
         await messages.reply(update, context, "roster/importar_ask", limit=roster_import.MAX_ROWS)
         return
-    context.chat_data.pop(PENDING_IMPORT, None)
+    await PENDING_IMPORT.delete(update, context)  # a file with the command ends any wait
     await _import(update, context, document)
 
 
@@ -59,17 +61,15 @@ async def documento(update: Update, context: StmContext) -> None:
     assert message.document is not None
     if context.consumed:  # the document /verificar was waiting for (handlers/minutes.py)
         return
-    pending = context.chat_data.get(PENDING_IMPORT)
-    if not isinstance(pending, PendingImport) or context.now() - pending.since > PENDING_TTL:
-        context.chat_data.pop(PENDING_IMPORT, None)
+    pending = await PENDING_IMPORT.get(update, context)  # None once PENDING_TTL passed
+    if pending is None:
         await messages.reply(update, context, "roster/importar_sin_comando")
         return
     # A refused file keeps the import pending (ten more minutes) for the corrected one.
-    context.chat_data[PENDING_IMPORT] = replace(pending, since=context.now())
+    await PENDING_IMPORT.put(update, context, pending)
     context.chosen = pending.secretariat_id  # re-authorized for that secretariat, now
     if await authorize(update, context, "importar") is not None:
         await _import(update, context, message.document)
-        context.chat_data.pop(PENDING_IMPORT, None)
 
 
 async def _import(update: Update, context: StmContext, document: Document) -> None:
@@ -90,6 +90,7 @@ async def _import(update: Update, context: StmContext, document: Document) -> No
             ttl=context.settings.invitation_ttl,
             filename=document.file_name or "",
         )
+        await PENDING_IMPORT.delete(update, context, session=session)  # done: nothing waits
     links = roster_import.links_csv(
         [
             e.invited.number,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import Document, Message, PhotoSize, Update
 from telegram.error import TelegramError
@@ -22,15 +22,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import buttons, messages, proposal_forwarding
 from bot.context import StmContext
+from bot.conversations import Conversation
 from bot.guards import authorize_button, command_text, guarded
 from domain import member_proposals as rules
 from domain.errors import NotAProposalFile, ProposalFileTooLarge
 from storage.services import convocations, meetings, member_proposals
 
 LIMIT_MIB = rules.MAX_FILE_BYTES // (1024 * 1024)
-#: ``chat_data`` key: a document with a ``/propuesta`` caption, kept in memory while the
-#: guard asks which secretariat it is for (a parked command keeps text, not files).
-PENDING_DOCUMENT = "propuesta_documento"
 PENDING_TTL = timedelta(minutes=10)
 PHOTO_NAME = "foto.jpg"
 
@@ -49,7 +47,12 @@ class PendingDocument:
 
     attached: Attached
     text: str
-    since: datetime
+
+
+#: A document with a ``/propuesta`` caption, kept while the guard asks which secretariat it
+#: is for (a parked command keeps text, not files), in the database
+#: (``bot.conversations``): the press on the secretariat's button may reach another replica.
+PENDING_DOCUMENT = Conversation("propuesta_documento", PendingDocument, ttl=PENDING_TTL)
 
 
 def _caption_text(message: Message) -> str:
@@ -73,27 +76,22 @@ async def propuesta_con_documento(update: Update, context: StmContext) -> None:
     attached = _attached(message)
     assert message is not None
     assert attached is not None
-    context.chat_data[PENDING_DOCUMENT] = PendingDocument(
-        attached, _caption_text(message), context.now()
-    )
+    pending = PendingDocument(attached, _caption_text(message))
+    await PENDING_DOCUMENT.put(update, context, pending)
     await propuesta(update, context)
 
 
 @guarded("propuesta")
 async def propuesta(update: Update, context: StmContext) -> None:
     """A titular's or substitute's proposal, numbered P-n; the facilitator is told (R17)."""
-    pending = context.chat_data.pop(PENDING_DOCUMENT, None)
+    pending = await PENDING_DOCUMENT.pop(update, context)  # None past PENDING_TTL
     message = update.effective_message
     attached = _attached(message)
     if attached is not None:
         assert message is not None
         text = _caption_text(message)
-    elif (  # replayed after choosing the secretariat: the file it was sent with
-        context.replayed_args == ""
-        and isinstance(pending, PendingDocument)
-        and context.now() - pending.since <= PENDING_TTL
-    ):
-        attached, text = pending.attached, pending.text
+    elif context.replayed_args == "" and pending is not None:
+        attached, text = pending.attached, pending.text  # replayed: the file it was sent with
     else:
         text = command_text(update, context)
     text = rules.clean_text(text)  # refused before any download

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import Document, Update
 from telegram.error import TelegramError
@@ -21,6 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import buttons, delivery, messages, minutes_flow
 from bot.context import StmContext
+from bot.conversations import Conversation
 from bot.guards import authorize, authorize_button, command_text, guarded
 from domain import minutes as rules
 from domain.errors import MinutesFileTooLarge, NotAMinutesFile, Usage
@@ -30,8 +31,6 @@ from storage.services import minutes_record, minutes_versions, signed_minutes
 from storage.services.meetings import local_stamp
 
 LIMIT_MIB = rules.MAX_UPLOAD_BYTES // (1024 * 1024)
-#: ``chat_data`` key: ``/verificar`` typed alone waits for its document (in memory, 10 min).
-PENDING_VERIFY = "verificar_pendiente"
 PENDING_TTL = timedelta(minutes=10)
 
 
@@ -275,7 +274,10 @@ async def acta_firmada(update: Update, context: StmContext) -> None:
 class PendingVerify:
     """``/verificar`` without a document: the next document is the one to verify."""
 
-    since: datetime
+
+#: ``/verificar`` typed alone waits for its document (10 min), in the database
+#: (``bot.conversations``): the document may reach any replica.
+PENDING_VERIFY = Conversation("verificar_pendiente", PendingVerify, ttl=PENDING_TTL)
 
 
 @guarded("verificar")
@@ -284,21 +286,19 @@ async def verificar(update: Update, context: StmContext) -> None:
     message = update.effective_message
     document = message.document if message is not None else None
     if document is None:
-        context.chat_data[PENDING_VERIFY] = PendingVerify(context.now())
+        await PENDING_VERIFY.put(update, context, PendingVerify())
         await messages.reply(update, context, "minutes/verificar_ask", limit_mib=LIMIT_MIB)
         return
-    context.chat_data.pop(PENDING_VERIFY, None)
+    await PENDING_VERIFY.delete(update, context)
     await _verify(update, context, document)
 
 
 async def documento_a_verificar(update: Update, context: StmContext) -> None:
     """A document after ``/verificar``; other documents go on to other handlers."""
     message = update.effective_message
-    pending = context.chat_data.get(PENDING_VERIFY)
-    if message is None or message.document is None or not isinstance(pending, PendingVerify):
+    if message is None or message.document is None:
         return
-    context.chat_data.pop(PENDING_VERIFY, None)
-    if context.now() - pending.since > PENDING_TTL:
+    if await PENDING_VERIFY.pop(update, context) is None:  # none, or past PENDING_TTL
         return
     context.consumed = True
     if await authorize(update, context, "verificar") is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from telegram import Update
@@ -18,6 +19,7 @@ from telegram.ext import (
 
 from bot import buttons, errors, messages, voting
 from bot.context import StmContext
+from bot.conversations import Conversation
 from bot.guards import authorize_button, command_text, guarded
 from domain.errors import MissingName, NoOpenVote, Refusal
 from handlers import parsing
@@ -34,8 +36,10 @@ async def votar(update: Update, context: StmContext) -> None:
         opened = await votes.open_vote(
             session, now=context.now(), target=context.require_target(), text=text
         )
+        if isinstance(opened, votes.NeedsDeadline):  # a button, or "AAAA-MM-DD HH:MM" typed
+            awaited = AwaitedDeadline(opened.vote_id)
+            await TYPED_DEADLINE.put(update, context, awaited, session=session)
     if isinstance(opened, votes.NeedsDeadline):
-        context.chat_data[TYPED_DEADLINE] = opened.vote_id  # or a typed "AAAA-MM-DD HH:MM"
         await messages.reply(
             update,
             context,
@@ -62,11 +66,11 @@ async def plazo_boton(update: Update, context: StmContext) -> None:
         secretariat_id = await votes.secretariat_of(session, vote_id)
     target = await authorize_button(update, context, "votar", secretariat_id)
     now = context.now()
-    async with context.db.begin() as session:
+    async with context.db.begin() as session:  # the deadline set, and no longer awaited
         opened = await votes.set_deadline(
             session, now=now, target=target, vote_id=vote_id, deadline=now + timedelta(hours=hours)
         )
-    context.chat_data.pop(TYPED_DEADLINE, None)
+        await TYPED_DEADLINE.delete(update, context, session=session)
     _start(context, opened, now + timedelta(hours=hours))
     await query.answer("Votación abierta.")
     with contextlib.suppress(TelegramError):  # cosmetic: the vote is open and published
@@ -80,20 +84,31 @@ def _start(context: StmContext, opened: votes.Opened, deadline: datetime) -> Non
     voting.publish_open(context.app, opened)
 
 
-#: ``chat_data`` key: the electronic vote whose deadline may be typed in this chat.
-TYPED_DEADLINE = "plazo_votacion"
+@dataclass(frozen=True)
+class AwaitedDeadline:
+    """An electronic vote whose deadline may be typed in this chat (or set with a button)."""
+
+    vote_id: int
+
+
+#: In the database (``bot.conversations``), so the typed deadline may reach any replica.
+#: A day without it ends the wait for a typed one; the 24/48/72 h buttons still work.
+TYPED_DEADLINE = Conversation("plazo_votacion", AwaitedDeadline, ttl=timedelta(days=1))
 _TYPED = re.compile(r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s+([0-9]{1,2}:[0-9]{2})\s*")
 
 
 async def plazo_escrito(update: Update, context: StmContext) -> None:
     """A deadline typed as ``AAAA-MM-DD HH:MM`` after ``/votar`` (instead of a button)."""
-    vote_id = context.chat_data.get(TYPED_DEADLINE)
     message = update.effective_message
-    if not isinstance(vote_id, int) or message is None or not message.text:
+    if message is None or not message.text:
         return
     match = _TYPED.fullmatch(message.text)
     if match is None:
         return  # not a deadline: other handlers take the message
+    awaited = await TYPED_DEADLINE.get(update, context)
+    if awaited is None:
+        return  # no vote waits for one here: other handlers take the message
+    vote_id = awaited.vote_id
     context.consumed = True
     try:
         day = parsing.one_date(match[1], "votar")
@@ -101,14 +116,14 @@ async def plazo_escrito(update: Update, context: StmContext) -> None:
         async with context.db() as session:
             secretariat_id = await votes.secretariat_of(session, vote_id)
         target = await authorize_button(update, context, "votar", secretariat_id)
-        async with context.db.begin() as session:
+        async with context.db.begin() as session:  # the deadline set, and no longer awaited
             opened = await votes.set_deadline_local(
                 session, now=context.now(), target=target, vote_id=vote_id, day=day, at=at
             )
+            await TYPED_DEADLINE.delete(update, context, session=session)
     except Refusal as refusal:
         await errors.tell(update, context, refusal, alert=False)
         return
-    context.chat_data.pop(TYPED_DEADLINE, None)
     _start(context, opened, votes_deadline(opened))
     await messages.reply(update, context, "votes/opened", vote=opened.vote)
 

@@ -6,6 +6,7 @@ from bot.background import BACKGROUND
 from bot.context import StmContext
 from bot.proposals import propose_customary_days
 from scheduler import planner
+from storage.services import chat_states
 
 
 async def proponer_dias_acostumbrados(context: StmContext) -> None:
@@ -21,6 +22,9 @@ async def enviar_recordatorios(context: StmContext) -> None:
 
 
 async def revisar_recordatorios(context: StmContext) -> None:
-    """Hourly: re-derive every secretariat, in case a change reached no hook (R23)."""
+    """Hourly: re-derive every secretariat, in case a change reached no hook (R23); and
+    sweep the conversations that expired (they already read as absent: space only)."""
     BACKGROUND.set(True)
     await planner.run(context.app, None)
+    async with context.db.begin() as session:
+        await chat_states.purge_expired(session, now=context.now())

@@ -28,6 +28,7 @@ from telegram.ext import Application, TypeHandler
 
 from bot import buttons, delivery, messages
 from bot.context import StmApplication, StmContext
+from bot.ratelimit import ON_WIRE
 from domain import reminders as rules
 from domain.reminders import Moment
 from storage.services import reminder_ledger, reminders
@@ -60,6 +61,8 @@ class _State:
     # (user id, chat id) of updates handled since the last re-derivation, and its task.
     touched: set[tuple[int, int]] = field(default_factory=set)
     worker: asyncio.Task[None] | None = None
+    # Claims this process is delivering: not a dead leader's, whatever the ledger says.
+    in_flight: set[int] = field(default_factory=set)
 
 
 #: One planner state per application (tests run several); not in ``bot_data``.
@@ -81,11 +84,60 @@ async def start(application: StmApplication, *, wake: JobCallback, sweep: JobCal
     ``scheduler.jobs``, thin like handlers.
     """
     _state(application).wake = wake
+    await resume(application)
     await run(application, None)
     assert application.job_queue is not None
     application.job_queue.run_repeating(
         sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name=SWEEP_NAME
     )
+
+
+async def resume(application: StmApplication) -> int:
+    """Send the claims a dead leader never handed to Telegram; returns how many.
+
+    A ``pendiente`` row not in this process's hands was still waiting in a dead
+    process's queue (a stop, a crash, a lost leadership): it never left, so sending it
+    now keeps "exactly once". Rows that were on the wire (``enviando``) are not sent
+    again. Claims whose moment is past use, or whose series no longer exists (the
+    session was cancelled…), are recorded as dropped.
+    """
+    state = _state(application)
+    now = application.clock()
+    async with application.db() as session:
+        unsettled = await reminder_ledger.unsettled(session)
+        orphans = [row for row in unsettled if row.id not in state.in_flight]
+        if not orphans:
+            return 0
+        plan = await reminders.plan(
+            session,
+            now=now,
+            secretariat_ids={row.secretariat_id for row in orphans},
+            horizon=now + HORIZON,
+        )
+    by_key = {series.key: series for series in plan.series}
+    again: list[reminder_ledger.Claimed] = []
+    stale: list[int] = []
+    for row in orphans:
+        series = by_key.get((row.kind, row.target))
+        moment = next((m for m in series.moments if m.due == row.due_at), None) if series else None
+        if series is None or moment is None or now >= moment.useful_until:
+            stale.append(row.id)
+        else:
+            again.append(reminder_ledger.Claimed(row.id, series, moment))
+    if stale:
+        async with application.db.begin() as session:
+            await reminder_ledger.abandon(session, stale, "interrumpido y ya no es útil")
+    log.info("reminders interrupted by a stop: %d sent again, %d dropped", len(again), len(stale))
+    if not again:
+        return 0
+    return await _deliver(application, again, now)
+
+
+def forget(application: StmApplication) -> None:
+    """This process stopped leading: its cached moments are the next leader's business."""
+    state = _state(application)
+    state.next_due.clear()
+    state.armed = None
 
 
 async def tick(application: StmApplication) -> None:
@@ -185,8 +237,13 @@ async def _deliver(
             )
 
     def job(item: reminder_ledger.Claimed) -> delivery.Send:
+        async def leaving() -> None:
+            async with application.db.begin() as session:
+                await reminder_ledger.on_wire(session, item.id)
+
         async def send() -> list:  # type: ignore[type-arg]
-            return await messages.send(
+            ON_WIRE.set(leaving)  # this job's task only
+            sent = await messages.send(
                 application.bot,
                 item.series.chat_id,
                 f"reminders/{item.series.kind.value}",
@@ -194,15 +251,31 @@ async def _deliver(
                 reply_markup=_markup(item.series),
                 **item.series.about,
             )
+            # Settled the moment Telegram accepted it, not after the whole burst: if this
+            # process dies mid-burst, the next leader sends exactly the ones that never
+            # left (``pendiente``); the ones on the wire stay ``enviando``.
+            async with application.db.begin() as session:
+                await reminder_ledger.settle(session, {item.id: None})
+            return sent
 
         return send
 
-    outcomes = await delivery.deliver_all(
-        [(item.series.chat_id, job(item)) for item in claimed], clock=application.clock
-    )
-    results = {item.id: outcome.failure for item, outcome in zip(claimed, outcomes, strict=True)}
-    async with application.db.begin() as session:
-        await reminder_ledger.settle(session, results)
+    in_flight = _state(application).in_flight
+    in_flight.update(item.id for item in claimed)
+    try:
+        outcomes = await delivery.deliver_all(
+            [(item.series.chat_id, job(item)) for item in claimed], clock=application.clock
+        )
+        failed = {
+            item.id: outcome.failure
+            for item, outcome in zip(claimed, outcomes, strict=True)
+            if outcome.failure is not None
+        }
+        if failed:
+            async with application.db.begin() as session:
+                await reminder_ledger.settle(session, failed)
+    finally:
+        in_flight.difference_update(item.id for item in claimed)
     for item, outcome in zip(claimed, outcomes, strict=True):
         if not outcome.ok:
             log.warning(
@@ -268,7 +341,11 @@ async def _after_update(update: object, context: StmContext) -> None:
 
 
 def request(application: StmApplication, user_id: int, chat_id: int) -> None:
-    """Note that an update of ``user_id`` in ``chat_id`` may have changed reminders."""
+    """Note that an update of ``user_id`` in ``chat_id`` may have changed reminders.
+
+    A follower replica (issue 14) passes the pairs to the scheduler's leader, which
+    re-derives them: the leader's armed job must learn of a convocation made here.
+    """
     state = _state(application)
     state.touched.add((user_id, chat_id))
     if state.worker is None or state.worker.done():
@@ -277,9 +354,21 @@ def request(application: StmApplication, user_id: int, chat_id: int) -> None:
         )
 
 
+#: Pairs per notification to the leader (a payload stays far below PostgreSQL's 8000 B).
+_PAIRS_PER_NOTICE = 200
+
+
 async def _rederive(application: StmApplication, state: _State) -> None:
     while state.touched:
         touched, state.touched = state.touched, set()
+        if not application.leadership.is_leader:
+            pairs = sorted(touched)
+            for start in range(0, len(pairs), _PAIRS_PER_NOTICE):
+                chunk = pairs[start : start + _PAIRS_PER_NOTICE]
+                await application.leadership.notify(
+                    "touched", " ".join(f"{user}:{chat}" for user, chat in chunk)
+                )
+            continue
         try:
             ids: set[int] = set()
             async with application.db() as session:

@@ -7,10 +7,13 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: The advisory lock that serialises migrations of one PostgreSQL database (any constant
+#: not used elsewhere; ``bot.leadership.LOCK_KEY`` + 1).
+MIGRATION_LOCK = 0x73746D2D626F75
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -29,6 +32,10 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(alembic_config(connection), revision)
 
     async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Replicas starting together (issue 14): one migrates, the others wait here
+            # and then find the schema at head. Released when this transaction ends.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await conn.run_sync(_run)
 
 

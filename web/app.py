@@ -117,7 +117,7 @@ def _never_waits(path: str) -> bool:
     """``/healthz`` and ``/metrics`` answer at once; the webhook (``/telegram/…``, issue
     14) is the bot's own input: waiting while the bot is busy would hold back the very
     updates it is busy with."""
-    return path in ("/healthz", "/metrics") or path.startswith("/telegram/")
+    return path in ("/healthz", "/readyz", "/metrics") or path.startswith("/telegram/")
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -66,6 +66,26 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
 
 
+async def readyz(request: Request) -> Response:
+    """``ok`` when this replica can serve: its database answers (the reverse proxy's check).
+
+    Not the Bot API: when Telegram is unreachable every replica would fail ``/healthz``
+    at once and the proxy would take the microsite down with it, although the site and
+    the citizen inbox work without Telegram (issue 14). The operator's monitor asks
+    ``/healthz``, which says so.
+    """
+    site = site_of(request)
+    try:
+        async with site.db() as session:
+            ok = await microsite.database_answers(session)
+    except Exception:
+        log.warning("readyz: the database does not answer", exc_info=True)
+        ok = False
+    if not ok:
+        return PlainTextResponse("sin base de datos", status_code=503)
+    return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
+
+
 async def add_slash(request: Request) -> Response:
     """``/<slug>`` → ``/<slug>/`` (relative links in the pages need the slash)."""
     return RedirectResponse(f"/{request.path_params['slug']}/", status_code=308)
@@ -74,6 +94,7 @@ async def add_slash(request: Request) -> Response:
 ROUTES: list[BaseRoute] = [
     Route("/", index),
     Route("/healthz", healthz),
+    Route("/readyz", readyz),
     Route("/{slug}/", home),
     Route("/{slug}/contacto", contact),
     Route("/{slug}/enlaces", links),

@@ -26,6 +26,7 @@ from storage.models.minutes import (
     SignedMinutes,
     StoredFile,
 )
+from storage.models.operations import ChatState, SendSlot
 from storage.models.proposal import Proposal, ProposalForwarding
 from storage.models.reminder import Reminder
 from storage.models.roster import Invitation, Member
@@ -42,6 +43,7 @@ __all__ = [
     "Cancellation",
     "CancellationAnswer",
     "ChannelPost",
+    "ChatState",
     "Commitment",
     "CommitmentChange",
     "CommitmentMilestone",
@@ -67,6 +69,7 @@ __all__ = [
     "Seat",
     "SeatBallot",
     "Secretariat",
+    "SendSlot",
     "SessionEvidence",
     "SignedMinutes",
     "StoredFile",

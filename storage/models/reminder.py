@@ -2,9 +2,13 @@
 
 A reminder is identified by (kind, target, due moment). The row is written *before* the
 message goes out, in its own committed transaction, so two racing triggers or a restart
-can never send it twice: the second insert hits the unique key. The cost is that a crash
-between the commit and the send loses that one message (status stays ``enviando``,
-visible evidence); R23 asks for "at most once".
+can never send it twice: the second insert hits the unique key. It is written
+``pendiente`` (claimed, still in our queue), becomes ``enviando`` the instant its request
+leaves for Telegram, and ``enviado`` once accepted (issue 14). A process that dies leaves
+its ``pendiente`` claims to the next leader, which sends them (they never left); an
+``enviando`` row died on the wire and is not sent again (Telegram may have it; R23 asks
+for "at most once"), so at most the requests in flight at the instant of a crash are in
+doubt, and they stay visible as evidence.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from storage.models.base import Base, UTCDateTime
 
 
 class Reminder(Base):
-    """One reminder moment settled: ``enviando`` → ``enviado`` | ``fallido``, or ``omitido``."""
+    """One reminder moment: ``pendiente`` → ``enviando`` → ``enviado`` | ``fallido``, or
+    ``omitido``."""
 
     __tablename__ = "reminders"
 

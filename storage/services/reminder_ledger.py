@@ -71,7 +71,7 @@ class Claimed:
 async def claim(
     session: AsyncSession, wanted: Sequence[tuple[Series, Moment]], *, now: datetime
 ) -> list[Claimed]:
-    """Write ``enviando`` rows; only those inserted here may be sent (the unique key wins).
+    """Write ``pendiente`` rows; only those inserted here may be sent (the unique key wins).
 
     ``INSERT … ON CONFLICT DO NOTHING RETURNING`` on both SQLite and PostgreSQL: a row
     another trigger already wrote is simply not returned, so it is not sent again.
@@ -90,7 +90,7 @@ async def claim(
                         "kind": kind,
                         "target": target,
                         "due_at": due,
-                        "status": "enviando",
+                        "status": "pendiente",
                         "recorded_at": now,
                         "chat_id": s.chat_id,
                     }
@@ -131,6 +131,56 @@ async def drop(
             )
             .on_conflict_do_nothing(index_elements=["kind", "target", "due_at"])
         )
+
+
+@dataclass(frozen=True)
+class Unsettled:
+    """A claimed moment whose message never left (its sender died first)."""
+
+    id: int
+    secretariat_id: int
+    kind: str
+    target: str
+    due_at: datetime
+
+
+async def unsettled(session: AsyncSession) -> list[Unsettled]:
+    """Every ``pendiente`` row: claimed, never handed to Telegram.
+
+    Only the scheduler's leader sends reminders, and a row becomes ``enviando`` the
+    instant its request leaves (:func:`on_wire`), so at a take-over these are the dead
+    leader's claims that were still waiting in its queue: safe to send.
+    """
+    rows = await session.execute(
+        select(
+            Reminder.id, Reminder.secretariat_id, Reminder.kind, Reminder.target, Reminder.due_at
+        )
+        .where(Reminder.status == "pendiente")
+        .order_by(Reminder.id)
+    )
+    return [
+        Unsettled(row_id, sid, kind, target, _aware(due))
+        for row_id, sid, kind, target, due in rows
+    ]
+
+
+async def abandon(session: AsyncSession, ids: Collection[int], why: str) -> None:
+    """Unsettled claims no longer worth sending: ``omitido`` with why."""
+    for chunk in chunks(sorted(ids)):
+        await session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(chunk), Reminder.status == "pendiente")
+            .values(status="omitido", detail=why[:255])
+        )
+
+
+async def on_wire(session: AsyncSession, row_id: int) -> None:
+    """``enviando``: the request is leaving now; a crash from here leaves it in doubt."""
+    await session.execute(
+        update(Reminder)
+        .where(Reminder.id == row_id, Reminder.status == "pendiente")
+        .values(status="enviando")
+    )
 
 
 async def settle(session: AsyncSession, outcomes: Mapping[int, str | None]) -> None:

@@ -355,7 +355,7 @@ async def test_a_session_not_held_takes_no_evidence(harness: Harness) -> None:
 async def test_a_facilitator_of_two_secretariats_chooses_and_keeps_the_file(
     harness: Harness,
 ) -> None:
-    """The guard asks which secretariat; the photo waits in memory for the choice."""
+    """The guard asks which secretariat; the photo waits in the database for the choice."""
     h = harness
     z = await held(h)
     assert "Listo" in await bind(

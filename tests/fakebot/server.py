@@ -199,6 +199,10 @@ class FakeBotAPI:
             (Telegram tolerates a short burst in one chat, then about one per second).
         monotonic: the clock of ``Call.at`` and of flood control (seconds, only differences
             matter); inject one to make flood-control tests independent of real time.
+        webhook_connections: in webhook mode, how many updates may be on their way to the
+            webhook at once (one connection each). Telegram opens up to ``setWebhook``'s
+            ``max_connections`` (default 40); the default here, 1, posts them one at a time
+            in order, which is what the tests rely on. May be changed while running.
     """
 
     def __init__(
@@ -213,7 +217,10 @@ class FakeBotAPI:
         clock: Callable[[], float] = time.time,
         rate_limits: bool = False,
         monotonic: Callable[[], float] = time.monotonic,
+        webhook_connections: int = 1,
     ) -> None:
+        if webhook_connections < 1:
+            raise ValueError("webhook_connections is at least 1")
         self.state = BotState(
             token=token,
             bot_username=bot_username,
@@ -224,6 +231,7 @@ class FakeBotAPI:
         self.long_poll_cap = long_poll_cap
         self.check_param_names = check_param_names
         self.monotonic = monotonic
+        self.webhook_connections = webhook_connections
         self._rate_limits_by_default = rate_limits
         #: Optional flood control (see :class:`RateLimitPolicy`); ``None`` = unlimited.
         self.rate_limiter: RateLimitPolicy | None = (
@@ -241,6 +249,8 @@ class FakeBotAPI:
         self._stopping = False
         self._port: int | None = None
         self._held: set[Any] = set()
+        self._hold_all = False
+        self._held_calls = 0
         self._listeners: list[Callable[[Call], None]] = []
         self._webhook_wake: asyncio.Event | None = None
         self.app = Starlette(
@@ -544,11 +554,20 @@ class FakeBotAPI:
         if method not in LIMITED_METHODS:
             return
         chat = _norm(params.get("chat_id"))
-        while True:
-            with self.state.lock:
-                if chat not in self._held:
-                    return
-            await asyncio.sleep(0.005)
+        counted = False
+        try:
+            while True:
+                with self.state.lock:
+                    if chat not in self._held and not self._hold_all:
+                        return
+                    if not counted:
+                        self._held_calls += 1
+                        counted = True
+                await asyncio.sleep(0.005)
+        finally:
+            if counted:
+                with self.state.lock:
+                    self._held_calls -= 1
 
     def hold(self, chat_id: int) -> None:
         """Make every message to ``chat_id`` hang until :meth:`release` (a chat that is slow).
@@ -564,6 +583,26 @@ class FakeBotAPI:
         """Let a held chat's messages through, in the order they arrived."""
         with self.state.lock:
             self._held.discard(_norm(chat_id))
+
+    def hold_all(self) -> None:
+        """Hold every chat's messages (Telegram stalling mid-burst) until :meth:`release_all`.
+
+        A held call has fully arrived: released, it is delivered even if its client has
+        died meanwhile, as Telegram processes a request it has received.
+        """
+        with self.state.lock:
+            self._hold_all = True
+
+    def release_all(self) -> None:
+        """End :meth:`hold_all` (chats held one by one stay held)."""
+        with self.state.lock:
+            self._hold_all = False
+
+    @property
+    def held_calls(self) -> int:
+        """Calls waiting now because their chat (or everything) is held."""
+        with self.state.lock:
+            return self._held_calls
 
     def _before_call(self, method: str, params: Mapping[str, Any]) -> None:
         """Injected failures first, then the optional flood control."""
@@ -627,34 +666,67 @@ class FakeBotAPI:
 
     async def _push_webhook(self, wake: asyncio.Event) -> None:
         """Telegram's side of webhook mode: while ``setWebhook``'s URL is set, each pending
-        update is POSTed to it in order, with the secret header, until it answers 200
-        (anything else, or no answer, is retried, as Telegram does)."""
-        async with httpx.AsyncClient(timeout=10) as client:
-            while not self._stopping:
-                wake.clear()
-                with self.state.lock:
-                    state = self.state
-                    url, secret = state.webhook_url, state.webhook_secret
-                    pending = state.take_updates(None, 1, None) if url else []
-                if not pending:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(wake.wait(), timeout=0.25)
-                    continue
-                update = pending[0]
-                headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
-                try:
-                    status = (await client.post(url, json=update, headers=headers)).status_code
-                except httpx.HTTPError:
-                    status = 0
-                with self.state.lock:
-                    state.webhook_posts.append((update["update_id"], status))
-                    if status == 200:
-                        state.updates = [
-                            u for u in state.updates if u["update_id"] != update["update_id"]
-                        ]
-                        state.delivered.add(update["update_id"])
-                if status != 200:
-                    await asyncio.sleep(0.2)
+        update is POSTed to it, with the secret header, until it answers 200 (anything
+        else, or no answer, is retried, as Telegram does). At most ``webhook_connections``
+        are on their way at once: with 1, one after the other in order."""
+        in_flight: dict[int, asyncio.Task[None]] = {}
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+        async with httpx.AsyncClient(timeout=10, limits=limits) as client:
+            try:
+                while not self._stopping:
+                    wake.clear()
+                    free = self.webhook_connections - len(in_flight)
+                    with self.state.lock:
+                        state = self.state
+                        url, secret = state.webhook_url, state.webhook_secret
+                        waiting = (
+                            state.take_updates(None, len(in_flight) + free, None)
+                            if url and free > 0
+                            else []
+                        )
+                    pending = [u for u in waiting if u["update_id"] not in in_flight][:free]
+                    if not pending:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(wake.wait(), timeout=0.25)
+                        continue
+                    for update in pending:
+                        uid = update["update_id"]
+                        task = asyncio.create_task(
+                            self._post_update(client, state, url, secret, update)
+                        )
+                        in_flight[uid] = task
+
+                        def posted(_: object, uid: int = uid) -> None:
+                            in_flight.pop(uid, None)  # its connection is free again
+                            wake.set()
+
+                        task.add_done_callback(posted)
+            finally:
+                for task in list(in_flight.values()):
+                    task.cancel()
+                await asyncio.gather(*in_flight.values(), return_exceptions=True)
+
+    async def _post_update(
+        self,
+        client: httpx.AsyncClient,
+        state: BotState,
+        url: str,
+        secret: str,
+        update: dict[str, Any],
+    ) -> None:
+        """One POST of ``update``; accepted (200), it is no longer pending."""
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        try:
+            status = (await client.post(url, json=update, headers=headers)).status_code
+        except httpx.HTTPError:
+            status = 0
+        with self.state.lock:
+            state.webhook_posts.append((update["update_id"], status))
+            if status == 200:
+                state.updates = [u for u in state.updates if u["update_id"] != update["update_id"]]
+                state.delivered.add(update["update_id"])
+        if status != 200:
+            await asyncio.sleep(0.2)  # its connection waits before the update is tried again
 
     @staticmethod
     async def _client_gone(request: Request, grace: float) -> bool:

@@ -122,3 +122,74 @@ async def test_set_webhook_refuses_what_telegram_refuses(
     )
     assert bad.status_code == 400
     assert fake.webhook()["url"] == ""
+
+
+@dataclass
+class Gate:
+    """A webhook endpoint that holds each POST until ``width`` are on their way at once."""
+
+    width: int
+    url: str = ""
+    active: int = 0
+    peak: int = 0
+    received: list[int] = field(default_factory=list)
+    full: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def endpoint(self, request: Request) -> Response:
+        self.active += 1
+        self.peak = max(self.peak, self.active)
+        try:
+            self.received.append((await request.json())["update_id"])
+            if self.active >= self.width:
+                self.full.set()
+            with contextlib.suppress(TimeoutError):  # fewer arrive: the assertion tells
+                await asyncio.wait_for(self.full.wait(), 5)
+            return Response(status_code=200)
+        finally:
+            self.active -= 1
+
+
+@contextlib.asynccontextmanager
+async def serving(gate: Gate) -> AsyncIterator[Gate]:
+    app = Starlette(routes=[Route("/telegram/hook", gate.endpoint, methods=["POST"])])
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="off")
+    )
+    task = asyncio.create_task(server.serve())
+    for _ in range(500):
+        if server.started:
+            break
+        await asyncio.sleep(0.01)
+    gate.url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/telegram/hook"
+    try:
+        yield gate
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+@pytest.mark.parametrize("width", [1, 4])
+async def test_webhook_connections_bound_the_posts_on_their_way_at_once(
+    fake: FakeBotAPI, api: httpx.AsyncClient, width: int
+) -> None:
+    """The default posts one update at a time, in order; ``webhook_connections`` as many
+    at once as it says (Telegram: ``max_connections``), never more; each accepted once."""
+    fake.add_user(5, "Ana")
+    fake.webhook_connections = width
+    try:
+        async with serving(Gate(width)) as gate:
+            sent = [fake.send_text(5, f"mensaje {k}") for k in range(3 * width)]
+            assert (await api.post("setWebhook", json={"url": gate.url})).json()["result"]
+            for _ in range(500):
+                if not fake.pending_updates() and len(fake.webhook_posts()) == len(sent):
+                    break
+                await asyncio.sleep(0.01)
+            assert sorted(gate.received) == sent  # each once: none retried, none lost
+            assert gate.peak == width
+            assert sorted(fake.webhook_posts()) == [(u, 200) for u in sent]
+            if width == 1:
+                assert gate.received == sent  # one at a time keeps the order
+            assert (await api.post("deleteWebhook")).json()["result"] is True
+    finally:
+        fake.webhook_connections = 1

@@ -36,7 +36,7 @@ async def test_racing_claims_of_one_moment_let_exactly_one_send(db: Database) ->
     async with db() as session:
         rows = list(await session.scalars(select(Reminder)))
     assert [(r.kind, r.target, r.due_at, r.status) for r in rows] == [
-        ("asistencia", "m1:p2", NOW, "enviando")
+        ("asistencia", "m1:p2", NOW, "pendiente")
     ]
 
 
@@ -71,3 +71,40 @@ async def test_settle_marks_sent_and_failed(db: Database) -> None:
     async with db() as session:
         rows = {r.target: (r.status, r.detail) for r in await session.scalars(select(Reminder))}
     assert rows == {"m1:p2": ("enviado", None), "m1:p3": ("fallido", "bloqueado")}
+
+
+async def test_only_claims_that_never_left_are_unsettled(db: Database) -> None:
+    """Issue 14: ``pendiente`` (queued) is the next leader's to send; ``enviando`` (on the
+    wire when its sender died) is not sent again; ``abandon`` drops only what never left."""
+    series = await _series(db)
+    others = [
+        reminders.Series(
+            series.secretariat_id, Kind.ASISTENCIA, f"m1:p{n}", 2100 + n, series.moments, {}
+        )
+        for n in (3, 4, 5)
+    ]
+    async with db.begin() as session:
+        claimed = await reminder_ledger.claim(
+            session, [(s, s.moments[0]) for s in [series, *others]], now=NOW
+        )
+    queued, on_wire, sent, stale = (item.id for item in claimed)
+    async with db.begin() as session:
+        await reminder_ledger.on_wire(session, on_wire)
+        await reminder_ledger.on_wire(session, sent)
+        await reminder_ledger.settle(session, {sent: None})
+        await reminder_ledger.on_wire(session, sent)  # a retry after it was accepted: no-op
+    async with db() as session:
+        assert [row.id for row in await reminder_ledger.unsettled(session)] == [queued, stale]
+    async with db.begin() as session:
+        await reminder_ledger.abandon(session, [stale, on_wire], "interrumpido")
+    async with db() as session:
+        statuses = dict(
+            (await session.execute(select(Reminder.id, Reminder.status))).tuples().all()
+        )
+        assert [row.id for row in await reminder_ledger.unsettled(session)] == [queued]
+    assert statuses == {
+        queued: "pendiente",
+        on_wire: "enviando",
+        sent: "enviado",
+        stale: "omitido",
+    }

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from storage.db import make_engine, make_sessionmaker
 from tests.clock import FakeClock
 from tests.fakebot import FakeBotAPI
 from tests.harness import ADMIN_ID, Harness, setup_zamora, start_harness
@@ -71,6 +72,24 @@ async def test_metrics_token(guarded: Harness) -> None:
     assert "stm_updates" not in missing.text
     assert missing.headers["www-authenticate"].startswith("Bearer")
     assert "stm_scheduler_leader" in right.text
+
+
+async def test_readyz_asks_only_the_database(harness: Harness) -> None:
+    """The proxy's check: Telegram unreachable must not take the microsite down."""
+    async with httpx.AsyncClient(base_url=harness.web_url) as web:
+        since = harness.fake.mark()
+        ready = await web.get("/readyz")
+        assert (ready.status_code, ready.text) == (200, "ok")
+        assert ready.headers["cache-control"] == "no-store"
+    assert [c for c in harness.fake.calls[since:] if c.method == "getMe"] == []
+    broken = make_sessionmaker(make_engine("postgresql+asyncpg://postgres@127.0.0.1:9/cerrado"))
+    harness.app.db = broken
+    try:
+        async with httpx.AsyncClient(base_url=harness.web_url) as web:
+            down = await web.get("/readyz")
+        assert (down.status_code, down.text) == (503, "sin base de datos")
+    finally:
+        harness.app.db = harness.db
 
 
 async def test_healthz_asks_the_bot_api(harness: Harness) -> None:

@@ -249,6 +249,7 @@ async def send_form(web: httpx.AsyncClient, path: str, values: dict[str, str]) -
 KNOWN_PATHS = (
     "/",
     "/healthz",
+    "/readyz",
     "/{slug}",
     "/{slug}/",
     "/{slug}/actas",
