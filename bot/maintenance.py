@@ -11,13 +11,18 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import DEFAULT_DATA_DIR, DEFAULT_DATABASE_URL, read_env_file
 from storage.backup import BackupError, Summary, backup, restore
 from storage.db import make_engine
 from storage.files import FileStore
+
+T = TypeVar("T")
 
 USAGE = (
     "uso: stm-bot backup <archivo.zip> | stm-bot restore <archivo.zip> | "
@@ -41,21 +46,22 @@ def _said(summary: Summary) -> str:
     )
 
 
-async def _backup(url: str, data: Path, target: Path) -> str:
+async def _on_engine(url: str, work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """``work`` on an engine of ``url``, disposed whatever happens."""
     engine = make_engine(url)
     try:
-        done = await backup(engine, FileStore(data), target)
+        return await work(engine)
     finally:
         await engine.dispose()
+
+
+async def _backup(url: str, data: Path, target: Path) -> str:
+    done = await _on_engine(url, lambda engine: backup(engine, FileStore(data), target))
     return f"respaldo {target}: {_said(done)}"
 
 
 async def _restore(url: str, data: Path, source: Path) -> str:
-    engine = make_engine(url)
-    try:
-        done = await restore(engine, FileStore(data), source)
-    finally:
-        await engine.dispose()
+    done = await _on_engine(url, lambda engine: restore(engine, FileStore(data), source))
     return f"restaurado {source} en la base de datos: {_said(done)}"
 
 

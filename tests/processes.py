@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_LISTENING = re.compile(r"micrositio en http://127\.0\.0\.1:(\d+)")
+_LISTENING = re.compile(r"micrositio en http://[^:/]+:(\d+)")
 
 
 def bot_env(**variables: str) -> dict[str, str]:
@@ -48,12 +48,14 @@ async def run_bot_async(
     return await asyncio.to_thread(run_bot, env, cwd, *args)
 
 
-def start_bot(env: dict[str, str], cwd: Path, log_path: Path) -> subprocess.Popen[bytes]:
-    """``python -m bot`` in the background, its output in ``log_path`` (a file, not a
-    pipe: DEBUG output would fill a pipe)."""
+def start_bot(
+    env: dict[str, str], cwd: Path, log_path: Path, command: list[str] | None = None
+) -> subprocess.Popen[bytes]:
+    """``python -m bot`` (or ``command``) in the background, its output in ``log_path`` (a
+    file, not a pipe: DEBUG output would fill a pipe)."""
     with log_path.open("w") as log:  # the child keeps its own descriptor
         return subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=cwd, env=env, stdout=log, stderr=log
+            command or [sys.executable, "-m", "bot"], cwd=cwd, env=env, stdout=log, stderr=log
         )
 
 

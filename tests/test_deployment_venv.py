@@ -36,10 +36,10 @@ import pytest
 
 from tests.fakebot import FakeBotAPI
 from tests.harness import TOKEN, token_in
+from tests.processes import start_bot, web_port
 from tests.test_packaging import Dockerfile, dockerfile
 
 ROOT = Path(__file__).resolve().parents[1]
-_LISTENING = re.compile(r"micrositio en http://[^:]+:(\d+)")
 
 
 def _copy_context(image: Dockerfile, workdir: Path) -> None:
@@ -164,13 +164,13 @@ async def test_the_image_command_runs_from_a_venv_built_like_the_image(
     before = _files(workdir, skip="data")
     fake.add_user(9001, "Ada")
     log_path = tmp_path / "bot.log"
-    process = _start([executable, *command[1:]], workdir, env, log_path)
+    process = start_bot(env, workdir, log_path, [executable, *command[1:]])
     try:
         since = fake.mark()
         fake.send_text(9001, "/nuevo_stm Zamora")
         answer = await fake.wait_for("sendMessage", since=since, timeout=60, chat_id=9001)
         token_in(answer.text)  # the invitation: the update was handled
-        port = await _web_port(log_path)
+        port = await web_port(log_path)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as web:
             health = await web.get("/healthz")
             assert (health.status_code, health.text) == (200, "ok")
@@ -217,19 +217,3 @@ def _probe_dependencies(venv: Path, home: Path) -> None:
     assert probe.returncode == 0, probe.stderr[-3000:]
 
 
-def _start(
-    command: list[str], cwd: Path, env: dict[str, str], log_path: Path
-) -> subprocess.Popen[bytes]:
-    """The command in the background, its output in ``log_path`` (a file: no pipe fills)."""
-    with log_path.open("w") as log:
-        return subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=log)
-
-
-async def _web_port(log_path: Path) -> int:
-    """The port of the ``micrositio en http://0.0.0.0:<port>`` line (within 30 s)."""
-    for _ in range(300):
-        match = _LISTENING.search(await asyncio.to_thread(log_path.read_text))
-        if match:
-            return int(match[1])
-        await asyncio.sleep(0.1)
-    raise AssertionError("the bot did not say where the microsite listens")

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import pytest
@@ -45,9 +45,18 @@ class Receiver:
         raise AssertionError(f"{len(self.received)} of {count} webhook requests arrived")
 
 
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    hook = Receiver()
+class _Endpoint(Protocol):
+    url: str
+
+    async def endpoint(self, request: Request) -> Response: ...
+
+
+E = TypeVar("E", bound=_Endpoint)
+
+
+@contextlib.asynccontextmanager
+async def serving(hook: E) -> AsyncIterator[E]:
+    """``hook.endpoint`` served at ``/telegram/hook`` on a free port; ``hook.url`` set."""
     app = Starlette(routes=[Route("/telegram/hook", hook.endpoint, methods=["POST"])])
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="off")
@@ -64,6 +73,12 @@ async def receiver() -> AsyncIterator[Receiver]:
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    async with serving(Receiver()) as hook:
+        yield hook
 
 
 async def test_updates_are_posted_with_the_secret_and_retried_until_accepted(
@@ -147,26 +162,6 @@ class Gate:
             return Response(status_code=200)
         finally:
             self.active -= 1
-
-
-@contextlib.asynccontextmanager
-async def serving(gate: Gate) -> AsyncIterator[Gate]:
-    app = Starlette(routes=[Route("/telegram/hook", gate.endpoint, methods=["POST"])])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="off")
-    )
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    gate.url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/telegram/hook"
-    try:
-        yield gate
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 @pytest.mark.parametrize("width", [1, 4])
