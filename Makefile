@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint bench clean system-deps test-deps
+.PHONY: run demo test lint bench clean system-deps test-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 run: $(STAMP) system-deps
 	$(BIN)/python -m bot
 
+## demo: a sandbox in the browser (no token, no network): the real bot against the fake
+## Bot API, a seeded secretariat, a page on 127.0.0.1:$(DEMO_PORT) (Ctrl-C stops it all)
+DEMO_PORT ?= 8090
+demo: $(STAMP) system-deps
+	DEMO_PORT=$(DEMO_PORT) $(BIN)/python -m demo
+
 ## test: install and run the whole test suite (in TEST_WORKERS processes), then the linters
 TEST_WORKERS ?= 4
 test: $(STAMP) test-deps
@@ -57,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/followup.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/replicas.py
+	$(BIN)/python bench/chain.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/node_modules tests/artifacts

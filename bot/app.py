@@ -17,6 +17,7 @@ from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defa
 
 from bot import (
     cancelling,
+    chain_posts,
     inbox_notices,
     linking,
     maintenance,
@@ -41,6 +42,7 @@ from handlers import (
     calendar,
     cancellations,
     choices,
+    compliance,
     convocations,
     dissemination,
     evidence,
@@ -51,9 +53,11 @@ from handlers import (
     minutes,
     onboarding,
     reminders,
+    removals,
     report,
     roster,
     secretariats,
+    term,
     votes,
 )
 from handlers import settings as settings_handlers
@@ -144,12 +148,15 @@ def build_application(
         minutes,
         agreements,
         member_proposals,
+        removals,  # R4: /remocion, its backing and its session vote
         dissemination,
         action_plan,
         report,
+        term,  # R5: /informe and /entrega
         inbox,
         evidence,  # R19 a: /evidencia as a file's caption or as a reply to one
         microsite,
+        compliance,  # R6, R15, R16: /cumplimiento for the garante's liaison
     ):
         application.add_handlers(module.HANDLERS)
     # The catch-alls (choice buttons, stale buttons, unknown commands) go last.
@@ -227,6 +234,7 @@ async def _lead(application: StmApplication) -> None:
     await linking.flush_owed(application)  # linking notices owed when the bot stopped
     await minutes_flow.resume(application)  # signed files, copies and mail owed (R14, R15a)
     await public_channel.resume(application)  # channel posts owed and not accepted (R18)
+    chain_posts.arm(application)  # issue 15: the chain's head, daily when it moved (R18)
     await proposal_forwarding.resume(application)  # proposals owed to the garante (R17)
     await inbox_notices.resume(application)  # citizens' messages owed to facilitators (R19 f)
     # R23: missed reminders sent or dropped, then one job armed at the next moment
@@ -244,6 +252,7 @@ LEADER_JOBS = (
     planner.SWEEP_NAME,
     voting.JOB_PREFIX,
     cancelling.JOB_PREFIX,
+    chain_posts.JOB_NAME,
     linking.JOB_PREFIX,
 )
 

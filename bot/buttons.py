@@ -37,6 +37,8 @@ class Action(StrEnum):
     AGREEMENTS_PAGE = "gp"  # gp:<secretariat id>:<0 open | 1 all>:<page>: /acuerdos pages
     PROPOSAL_AGENDA = "pa"  # pa:<meeting id>:<proposal id>: agregar al orden del día (R17)
     INBOX = "bz"  # bz:<inbox message id>: marcar como atendido (R19 f, g)
+    REMOVAL_BACK = "rb"  # rb:<removal request id>: respaldo la solicitud (R4)
+    REMOVAL_VOTE = "rv"  # rv:<removal request id>: abrir votación de remoción (R4)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ _ARITY = {
     Action.AGREEMENTS_PAGE: 3,
     Action.PROPOSAL_AGENDA: 2,
     Action.INBOX: 1,
+    Action.REMOVAL_BACK: 1,
+    Action.REMOVAL_VOTE: 1,
 }
 
 
@@ -285,3 +289,25 @@ def agreements_pages(
 def register_agreement(vote_id: int) -> InlineKeyboardMarkup:
     """``Registrar acuerdo`` on the facilitator's copy of an approved result (R16)."""
     return InlineKeyboardMarkup([_row(("Registrar acuerdo", encode(Action.AGREEMENT, vote_id)))])
+
+
+def removal_back(request_id: int) -> InlineKeyboardMarkup:
+    """``Respaldo la solicitud`` for the members of the other seats (R4)."""
+    return InlineKeyboardMarkup(
+        [_row(("Respaldo la solicitud", encode(Action.REMOVAL_BACK, request_id)))]
+    )
+
+
+def removal_vote(options: Sequence[tuple[int, int]]) -> InlineKeyboardMarkup:
+    """One ``Abrir votación de remoción`` per request ``(id, #n)`` of the session (R4)."""
+    return InlineKeyboardMarkup(
+        [
+            _row(
+                (
+                    "Abrir votación de remoción" + (f" #{number}" if len(options) > 1 else ""),
+                    encode(Action.REMOVAL_VOTE, request_id),
+                )
+            )
+            for request_id, number in options
+        ]
+    )

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import chain_verify
 from bot.settings import DEFAULT_DATA_DIR, DEFAULT_DATABASE_URL, read_env_file
 from storage.backup import BackupError, Summary, backup, restore
 from storage.db import make_engine
@@ -26,7 +27,7 @@ T = TypeVar("T")
 
 USAGE = (
     "uso: stm-bot backup <archivo.zip> | stm-bot restore <archivo.zip> | "
-    "stm-bot migrate-sqlite-to-postgres <postgresql+asyncpg://…>"
+    "stm-bot migrate-sqlite-to-postgres <postgresql+asyncpg://…> | stm-bot verify"
 )
 COMMANDS = ("backup", "restore", "migrate-sqlite-to-postgres")
 
@@ -80,6 +81,8 @@ async def _to_postgres(url: str, data: Path, target: str) -> str:
 def run(args: Sequence[str], environ: Mapping[str, str] | None = None) -> int:
     """Run one data command; returns the exit code."""
     url, data = _where(os.environ if environ is None else environ)
+    if args[:1] == ["verify"]:  # issue 15: the hash chain, exit 1 at a mismatch
+        return chain_verify.run(args[1:], url)
     if len(args) != 2 or args[0] not in COMMANDS:
         print(f"stm-bot: {USAGE}", file=sys.stderr)
         return 2

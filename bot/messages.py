@@ -32,6 +32,7 @@ ROLE_NAMES = {
     "suplente": "suplente",
     "observador": "observador(a)",
     "cualquiera": "cualquier persona",
+    "enlace_garante": "la persona titular o suplente del asiento garante de un secretariado",
 }
 ENV.filters["role"] = lambda value: ROLE_NAMES.get(str(value), str(value))
 

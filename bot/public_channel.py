@@ -137,6 +137,7 @@ _TEMPLATES = {
     PostKind.VOTACION: "channel/vote_result",
     PostKind.ACUERDO: "channel/agreement",
     PostKind.COMUNICADO: "channel/communique",
+    PostKind.CADENA: "channel/chain_head",  # issue 15: the daily head
 }
 
 

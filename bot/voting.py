@@ -26,7 +26,7 @@ from weakref import WeakKeyDictionary
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
-from bot import buttons, delivery, messages, public_channel
+from bot import buttons, delivery, messages, public_channel, removal_notices
 from bot.background import BACKGROUND
 from bot.context import StmApplication, StmContext
 from domain.errors import Refusal
@@ -236,6 +236,8 @@ async def close_and_publish(app: StmApplication, vote_id: int) -> votes.VoteView
             vote=closed.vote,
             reply_markup=buttons.register_agreement(vote_id) if register else None,
         )
+    if closed.removal is not None:  # R4: after the result, the decision's consequences
+        removal_notices.tell_settled(app, closed.removal)
     return closed.vote
 
 

@@ -47,6 +47,7 @@ class PostKind(StrEnum):
     ACUERDO = "acuerdo"  # subject: the agreement
     ACTA = "acta"  # subject: the meeting whose minutes were signed
     COMUNICADO = "comunicado"  # subject: the communiqué
+    CADENA = "cadena"  # subject: the hash chain's head position, posted daily (issue 15)
 
 
 #: An owed post is attempted at most this often (once when owed, then at start-ups);

@@ -71,9 +71,17 @@ refusal's fields, as a reply or as a button alert. The tree::
     │   ├── MilestoneUnchanged / MissingLevelReason / LevelAlreadyAutomatic
     │   └── NotCommitmentResponsible
     ├── ReportMonthAhead            /reporte of a month that has not started
+    ├── TermRefusal                 /informe, /entrega (R5): TermNotSet / HandoverTooLarge
     ├── ProposalRefusal             members' proposals (R17)
     │   ├── ProposalTooLong / NotAProposalFile / ProposalFileTooLarge
     │   └── ProposalAlreadyOnAgenda / AgendaFull
+    ├── RemovalRefusal              removal requests (R4): nothing is stored
+    │   ├── FacilitatorCannotSponsor / ObserverCannotSponsor / ConcernedCannotSponsor
+    │   ├── SameSeatSponsor         the second sponsor must be of another seat
+    │   ├── NotRemovable            only a seat's titular or substitute is removed
+    │   ├── RemovalReasonTooLong
+    │   ├── RemovalAlreadyRequested / RemovalAlreadyBacked / RemovalClosed
+    │   └── RemovalNotInSession / RemovalVoteAlreadyOpen
     ├── CommuniqueRefusal           /comunicado (R18): CommuniqueTooLong / CommuniqueRepeated
     ├── EvidenceRefusal             /evidencia (R19 a): nothing is stored
     │   ├── NoEvidenceFile / NotAnEvidenceFile / EvidenceFileTooLarge / EvidenceCaptionTooLong
@@ -696,6 +704,86 @@ class AgendaFull(ProposalRefusal):
     limit: int
 
 
+# --- removal requests (R4): /remocion, Respaldo la solicitud, the session's vote ----------
+class RemovalRefusal(Refusal):
+    """A removal request (or backing, or its vote) that R4 does not allow."""
+
+
+class FacilitatorCannotSponsor(RemovalRefusal):
+    """R4: the facilitator may not sponsor (nor back) a removal request."""
+
+
+class ObserverCannotSponsor(RemovalRefusal):
+    """R4: only a seat's titular or substitute sponsors; observers hold no seat (R2)."""
+
+
+class ConcernedCannotSponsor(RemovalRefusal):
+    """R4: the person concerned may not sponsor the request against them."""
+
+
+@dataclass(eq=False)
+class SameSeatSponsor(RemovalRefusal):
+    """R4: the two sponsors are of two different seats (titular and substitute are one)."""
+
+    seat: str
+    request: int
+
+
+@dataclass(eq=False)
+class NotRemovable(RemovalRefusal):
+    """R4 removes a seat's titular or substitute; not the facilitator nor an observer."""
+
+    number: int
+    role: str
+
+
+@dataclass(eq=False)
+class RemovalReasonTooLong(RemovalRefusal):
+    """The reasons are refused, not cut: the sponsors decide what to leave out."""
+
+    limit: int
+    length: int
+
+
+@dataclass(eq=False)
+class RemovalAlreadyRequested(RemovalRefusal):
+    """One open request per member: a second one is refused, naming the first."""
+
+    request: int
+    name: str
+    state: str
+
+
+@dataclass(eq=False)
+class RemovalAlreadyBacked(RemovalRefusal):
+    """The request already has its two seats (R4): no further backing is needed."""
+
+    request: int
+
+
+@dataclass(eq=False)
+class RemovalClosed(RemovalRefusal):
+    """The request was decided or lapsed: it takes no backing nor vote."""
+
+    request: int
+    state: str
+
+
+@dataclass(eq=False)
+class RemovalNotInSession(RemovalRefusal):
+    """R4: the vote is held in the session whose agenda carries the item, once installed."""
+
+    request: int
+    session: int | None
+
+
+@dataclass(eq=False)
+class RemovalVoteAlreadyOpen(RemovalRefusal):
+    """The request's vote was already opened (a double press)."""
+
+    request: int
+
+
 # --- the public channel and communiqués (R18): canal_publico, /comunicado -------------
 @dataclass(eq=False)
 class PublicChannelRefusal(SettingRefusal):
@@ -881,3 +969,20 @@ class EvidenceAlreadyAttached(EvidenceRefusal):
 
     number: int
     evidence: int
+
+
+# --- end of term (R5): /informe, /entrega ------------------------------------------------
+class TermRefusal(Refusal):
+    """The end-of-term report or handover package cannot be made (R5)."""
+
+
+class TermNotSet(TermRefusal):
+    """``periodo_inicio`` or ``periodo_fin`` is empty: there is no term to report on."""
+
+
+@dataclass(eq=False)
+class HandoverTooLarge(TermRefusal):
+    """The package exceeds what a bot may send (Telegram's 50 MB); nothing is sent."""
+
+    size_mb: str  # "61.3"
+    limit_mb: int

@@ -25,7 +25,7 @@ URL_MAX = 500
 SLUG_MAX = 60
 #: Paths the site uses at its root: a secretariat may not be called like one of them.
 RESERVED_SLUGS = frozenset(
-    {"static", "healthz", "readyz", "favicon.ico", "robots.txt", "telegram"}
+    {"static", "healthz", "readyz", "favicon.ico", "robots.txt", "telegram", "cumplimiento"}
 )
 
 

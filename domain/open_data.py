@@ -1,10 +1,12 @@
 """Open data of a secretariat (R19 d, R21): datasets, their dictionary, CSV, JSON and the
 Frictionless Data Package that describes them.
 
-Eight datasets, one row per fact: ``sesiones``, ``asistencia`` (per seat and session),
+Nine datasets, one row per fact: ``sesiones``, ``asistencia`` (per seat and session),
 ``votaciones`` (per seat and vote: the ballot that counted), ``acuerdos``,
 ``compromisos``, ``hitos``, ``actas`` (with the SHA-256 of the signed file and the
-sending to the garante) and ``buzon``. Each dataset's schema lists every field with its
+sending to the garante), ``buzon`` and ``cadena`` (the hash chain of recorded
+acts, issue 15: every entry, so anyone can recompute it). Each dataset's schema
+lists every field with its
 `Table Schema <https://specs.frictionlessdata.io/table-schema/>`_ type, a Spanish
 description and an example; the schema *is* the contract: :func:`to_csv` and
 :func:`to_json` refuse a row with a field the schema does not name, so nothing of R21's
@@ -359,9 +361,10 @@ VOTACIONES = Dataset(
         Field(
             "objeto",
             FieldType.STRING,
-            "general (una propuesta) u orden_del_dia (aprobación del orden del día).",
+            "general (una propuesta), orden_del_dia (aprobación del orden del día) o "
+            "remocion (una propuesta de remoción de un integrante, R4).",
             "general",
-            enum=("general", "orden_del_dia"),
+            enum=("general", "orden_del_dia", "remocion"),
         ),
         Field(
             "asunto",
@@ -739,6 +742,74 @@ BUZON = Dataset(
     ),
 )
 
+CADENA = Dataset(
+    "cadena",
+    "Cadena de actos",
+    "Prueba contra alteraciones: cada acto registrado (convocatoria enviada, respuesta de "
+    "asistencia, pase de lista, voto, resultado, cancelación, firma del acta, acta enviada "
+    "al garante, cambio de un acuerdo) es una entrada cuyo hash SHA-256 cubre el hash de la "
+    "anterior y el acto en JSON canónico. El hash de una entrada es el SHA-256 del JSON "
+    "canónico (claves ordenadas, sin espacios, UTF-8) de {acto, anterior, fecha, posicion, "
+    "tipo}. Solo números internos y datos públicos: nunca identificadores de Telegram ni "
+    "datos personales; los textos no públicos entran como su SHA-256. Una fila por entrada.",
+    (
+        Field(
+            "posicion", FieldType.INTEGER, "Número de la entrada, desde 1.", "42", required=True
+        ),
+        Field(
+            "tipo",
+            FieldType.STRING,
+            "Tipo de acto.",
+            "voto",
+            enum=(
+                "convocatoria",
+                "asistencia",
+                "pase_de_lista",
+                "voto",
+                "resultado",
+                "cancelacion_solicitada",
+                "cancelacion_respuesta",
+                "cancelacion_decidida",
+                "firma",
+                "acta_enviada",
+                "acuerdo",
+            ),
+            required=True,
+        ),
+        Field(
+            "fecha",
+            FieldType.STRING,
+            "Momento del acto en UTC, exactamente como entra en el hash (ISO 8601 con "
+            "microsegundos y Z).",
+            "2026-12-07T16:10:00.000000Z",
+            required=True,
+        ),
+        Field(
+            "acto",
+            FieldType.STRING,
+            "El acto en JSON canónico, exactamente como entra en el hash.",
+            '{"asiento":1,"calidad":"titular","fecha":"2026-12-07T16:10:00.000000Z",'
+            '"integrante":2,"sentido":"a_favor","votacion":1}',
+            required=True,
+        ),
+        Field(
+            "hash_anterior",
+            FieldType.STRING,
+            "Hash de la entrada anterior (64 ceros en la primera).",
+            "0" * 64,
+            required=True,
+        ),
+        Field(
+            "hash",
+            FieldType.STRING,
+            "SHA-256 de la entrada (hexadecimal).",
+            "9f" * 32,
+            required=True,
+        ),
+    ),
+    primary_key=("posicion",),
+)
+
 #: In the order the page and the Data Package list them.
 DATASETS: tuple[Dataset, ...] = (
     SESIONES,
@@ -749,6 +820,7 @@ DATASETS: tuple[Dataset, ...] = (
     HITOS,
     ACTAS,
     BUZON,
+    CADENA,
 )
 _BY_NAME = {d.name: d for d in DATASETS}
 
@@ -982,6 +1054,7 @@ def datapackage(
     updated: datetime | None,
     time_zone: str,
     homepage: str = "",
+    chain_head: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The Frictionless Data Package describing every dataset (``datapackage.json``).
 
@@ -1011,6 +1084,8 @@ def datapackage(
         package["homepage"] = homepage
     if updated is not None:
         package["last_modified"] = datetime_text(updated, time_zone)
+    if chain_head is not None:  # issue 15: the hash chain's head, published with the data
+        package["cadena"] = dict(chain_head)
     package["resources"] = [
         {
             "profile": "tabular-data-resource",

@@ -42,6 +42,7 @@ __all__ = [
     "parse_offsets",
     "pick",
     "session_moments",
+    "term_moments",
 ]
 
 MAX_DAYS = 30  # business days: beyond a month a reminder is a plan, not a reminder
@@ -62,6 +63,7 @@ class Kind(StrEnum):
     CANCELACION = "cancelacion"  # cancellation approval not given (R11)
     FIRMA = "firma"  # minutes circulated and not signed by this signatory (R14)
     ACUERDO = "acuerdo"  # an agreement's due date, and overdue while open (R16)
+    PERIODO = "periodo"  # the term ends: elect the next members, the report (R5)
 
 
 @dataclass(frozen=True, order=True)
@@ -102,6 +104,8 @@ DEFAULT_OVERDUE_EVERY = 3  # R22: overdue minutes notices every 3rd business day
 DAY_ONLY = frozenset({Kind.MENSUAL, Kind.ACTA, Kind.FIRMA, Kind.ACUERDO})
 #: Series counted forward from their anchor ("2d" = the 2nd business day after), R22.
 AFTER = frozenset({Kind.FIRMA})
+#: Series whose moments the rules fix, with no setting: R5's 60, 30 and 10 days.
+FIXED = frozenset({Kind.PERIODO})
 NONE = "no"
 
 #: ASCII digits only: ``٣d`` is refused, not read as 3d (bad input changes nothing).
@@ -367,3 +371,22 @@ def next_due(
         and m.due < m.useful_until
     ]
     return min(upcoming, default=None)
+
+
+#: R5: the facilitator is reminded 60, 30 and 10 calendar days before ``periodo_fin``.
+TERM_DAYS = (60, 30, 10)
+
+
+def term_moments(term_end: date, *, tz: str, hour: time) -> list[Moment]:
+    """The end-of-term reminders (R5): :data:`TERM_DAYS` calendar days before the term's
+    last day, at the reminder hour (R22's day-based moments), earliest first.
+
+    Each is useful until the term ends (local midnight after ``term_end``): a reminder to
+    organise the election and the report is still worth sending late, not after the
+    term. The variant is the number of days (``"60"``), which the message names.
+    """
+    ends = datetime.combine(term_end + timedelta(days=1), time(0), tzinfo=ZoneInfo(tz))
+    return [
+        Moment(at_hour(term_end - timedelta(days=days), hour, tz), ends, str(days))
+        for days in TERM_DAYS
+    ]

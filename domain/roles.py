@@ -24,6 +24,9 @@ class Role(StrEnum):
     SUPLENTE = "suplente"
     OBSERVADOR = "observador"
     ANYONE = "cualquiera"
+    # Not a roster role: held by whoever is titular or substitute of a secretariat's
+    # garante seat (R1), the state transparency agency's liaison (/cumplimiento).
+    ENLACE_GARANTE = "enlace_garante"
 
 
 #: Roster roles, in the order the roster shows them.
@@ -31,6 +34,8 @@ ROSTER_ROLES = (Role.FACILITADOR, Role.TITULAR, Role.SUPLENTE, Role.OBSERVADOR)
 MEMBERS = frozenset(ROSTER_ROLES)
 #: R2: only seats vote; the facilitator and observers have voice without vote.
 VOTING_ROLES = frozenset({Role.TITULAR, Role.SUPLENTE})
+#: R1: the seat of the state transparency agency; its titular and substitute are its liaison.
+GARANTE_SEAT = "garante"
 
 
 class Where(StrEnum):
@@ -473,6 +478,24 @@ COMMANDS: dict[str, CommandSpec] = {
             "Informe de seguimiento en PDF de un mes (el anterior si no lo indicas): "
             "niveles y cambios de los compromisos, acuerdos y sesiones",
         ),
+        CommandSpec(  # R5: the end-of-term activity report
+            "informe",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/informe",
+            "Informe de actividades del periodo (PDF y Word) desde el registro: sesiones, "
+            "asistencia, votaciones, acuerdos, compromisos y actas",
+        ),
+        CommandSpec(  # R5, I.6: the handover package
+            "entrega",
+            Where.PRIVATE,
+            _F,
+            Scope.SECRETARIAT,
+            "/entrega",
+            "Paquete de entrega del periodo (ZIP): actas firmadas, informes y datos "
+            "abiertos, con manifiesto SHA-256",
+        ),
         CommandSpec(
             "propuesta",
             Where.PRIVATE,
@@ -490,6 +513,23 @@ COMMANDS: dict[str, CommandSpec] = {
             "/propuestas",
             "Propuestas de integrantes con su estado (recibida, remitida al garante)",
         ),
+        CommandSpec(  # R4: sponsored by a seat, backed by another, voted in session
+            "remocion",
+            Where.PRIVATE,
+            VOTING_ROLES,
+            Scope.SECRETARIAT,
+            "/remocion <n de integrante> <motivo>",
+            "Solicitar la remoción de un integrante; otro asiento la respalda y se vota en "
+            "la próxima sesión",
+        ),
+        CommandSpec(
+            "remociones",
+            Where.ANY,
+            MEMBERS,
+            Scope.SECRETARIAT,
+            "/remociones",
+            "Solicitudes de remoción con su estado y respaldos",
+        ),
         CommandSpec(
             "comunicado",
             Where.PRIVATE,
@@ -505,6 +545,15 @@ COMMANDS: dict[str, CommandSpec] = {
             Scope.SECRETARIAT,
             "/micrositio",
             "La dirección del micrositio público del secretariado y de sus secciones",
+        ),
+        CommandSpec(  # R6, R15, R16: every secretariat where the caller sits on the garante seat
+            "cumplimiento",
+            Where.PRIVATE,
+            frozenset({Role.ENLACE_GARANTE}),
+            Scope.NONE,
+            "/cumplimiento",
+            "Cumplimiento de cada secretariado donde ocupas el asiento del garante: "
+            "sesiones ordinarias por mes, actas a tiempo, tardías o vencidas, acuerdos vencidos",
         ),
         CommandSpec(
             "verificar",
@@ -543,7 +592,18 @@ class Actor:
         held = {m.role for m in self.memberships} | {Role.ANYONE}
         if self.is_admin:
             held.add(Role.ADMIN)
+        if self.liaison_secretariats():
+            held.add(Role.ENLACE_GARANTE)
         return frozenset(held)
+
+    def liaison_secretariats(self) -> tuple[int, ...]:
+        """Secretariats where the caller is titular or substitute of the garante seat (R1),
+        in the order of the memberships: what ``/cumplimiento`` reports on."""
+        found: dict[int, None] = {}
+        for m in self.memberships:
+            if m.role in VOTING_ROLES and m.seat_key == GARANTE_SEAT:
+                found.setdefault(m.secretariat_id)
+        return tuple(found)
 
     def roles_in(self, secretariat_id: int) -> frozenset[Role]:
         """Roles held in one secretariat."""

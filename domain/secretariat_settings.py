@@ -17,6 +17,7 @@ from functools import cache
 
 from domain.dissemination import parse_channel
 from domain.errors import InvalidSettingValue, InvalidTerm, UnknownSetting
+from domain.mexican_states import DEFAULT_STATE, parse_state
 from domain.microsite import DEFAULT_LICENCE, parse_contact, parse_licence, parse_links
 from domain.minutes import Signatories
 from domain.numbers import ascii_number
@@ -93,6 +94,9 @@ class SecretariatSettings:
     contact: str = ""
     links: str = ""
     licence: str = DEFAULT_LICENCE
+    # R1, R19: the entidad federativa whose garante oversees it; groups the public
+    # compliance pages (/<slug-of-state>/cumplimiento). Stored as the state's short name.
+    state: str = DEFAULT_STATE
 
     def offsets(self, kind: Kind) -> tuple[Offset, ...]:
         """The offsets in force for one reminder series (stored already validated)."""
@@ -442,6 +446,15 @@ SETTINGS: dict[str, SettingSpec] = {
             "R19",
             f"el nombre de la licencia (hasta 200 caracteres); - vuelve a {DEFAULT_LICENCE}",
             parse_licence,
+        ),
+        SettingSpec(
+            "estado",
+            "state",
+            "Entidad federativa",
+            "R1, R19",
+            "el nombre de una de las 32 entidades federativas, con o sin acentos, p. ej. "
+            "Michoacán, Jalisco o Ciudad de México",
+            parse_state,
         ),
     )
 }

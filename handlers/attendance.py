@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import buttons, delivery, messages, voting
+from bot import buttons, delivery, messages, removal_notices, voting
 from bot.context import StmContext
 from bot.guards import command_text, guarded
 from handlers import parsing
-from storage.services import attendance, convocations, meetings, rollcall, votes
+from storage.services import attendance, convocations, meetings, removals, rollcall, votes
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +184,7 @@ async def presente(update: Update, context: StmContext) -> None:
 async def instalar(update: Update, context: StmContext) -> None:
     """Install the session if present seats reach quorum, else record it without quorum (R9)."""
     opened = None
+    offers: list[removals.Votable] = []  # R4: removal items of this session
     async with context.db.begin() as session:  # installed and agenda vote: one unit of work
         result = await rollcall.install(
             session, now=context.now(), target=context.require_target()
@@ -196,11 +197,14 @@ async def instalar(update: Update, context: StmContext) -> None:
                 text=messages.render("votes/agenda_text", meeting=result.meeting),
                 purpose="orden_del_dia",
             )
+            offers = await removals.votable(session, meeting_id=result.meeting.id)  # R4
     chat = update.effective_chat
     if result.group_chat_id is not None and chat is not None and chat.id != result.group_chat_id:
         context.outbox.message(result.group_chat_id, "attendance/instalar", result=result)
     if isinstance(opened, votes.Opened):
         voting.publish_open(context.app, opened)
+    if update.effective_user is not None:  # R4: its removal items' buttons, in private
+        removal_notices.offer_votes(context.app, update.effective_user.id, offers)
     await messages.reply(update, context, "attendance/instalar", result=result)
 
 

@@ -19,7 +19,7 @@ from telegram import Document, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import buttons, delivery, messages, minutes_flow
+from bot import buttons, chain_entries, delivery, messages, minutes_flow
 from bot.context import StmContext
 from bot.conversations import Conversation
 from bot.guards import authorize, authorize_button, command_text, guarded
@@ -282,9 +282,15 @@ PENDING_VERIFY = Conversation("verificar_pendiente", PendingVerify, ttl=PENDING_
 
 @guarded("verificar")
 async def verificar(update: Update, context: StmContext) -> None:
-    """SHA-256 of a document: which minutes (or version) it is, if any."""
+    """SHA-256 of a document: which minutes (or version) it is, if any; or an exported
+    entry of the hash chain, pasted or as a .json (issue 15)."""
     message = update.effective_message
     document = message.document if message is not None else None
+    pasted = command_text(update, context)
+    if document is None and chain_entries.looks_like_entry(pasted):  # issue 15
+        await PENDING_VERIFY.delete(update, context)
+        await chain_entries.verify_entry(update, context, pasted)
+        return
     if document is None:
         await PENDING_VERIFY.put(update, context, PendingVerify())
         await messages.reply(update, context, "minutes/verificar_ask", limit_mib=LIMIT_MIB)
@@ -312,6 +318,9 @@ async def _verify(update: Update, context: StmContext, document: Document) -> No
         data = bytes(await (await document.get_file()).download_as_bytearray())
     except TelegramError:
         raise NotAMinutesFile(document.file_name or "documento") from None
+    if (document.file_name or "").lower().endswith(".json"):  # an exported chain entry
+        await chain_entries.verify_entry(update, context, data.decode("utf-8", "replace"))
+        return
     sha = minutes_flow.sha_of(data)
     actor = context.actor
     mine = {m.secretariat_id for m in actor.memberships} if actor is not None else set()

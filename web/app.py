@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.context import StmApplication
-from web import forms, open_data, operations, pages, records
+from web import compliance, forms, open_data, operations, pages, records
 from web.site import SECURITY_HEADERS, STATIC, Site, error_page, place_or_none
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,7 @@ def build_web(application: StmApplication, extra_routes: Sequence[BaseRoute] = (
         *extra_routes,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         *operations.ROUTES,
+        *compliance.ROUTES,  # /cumplimiento and /<slug-of-state>/cumplimiento (R6, R15)
         *pages.ROUTES,
         *records.ROUTES,
         *open_data.ROUTES,

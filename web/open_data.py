@@ -26,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from domain import open_data as od
+from storage.services import act_chain_public
 from storage.services import open_data as service
 from web.site import etag_matches, place_of, site_of
 
@@ -73,6 +74,7 @@ async def page(request: Request) -> Response:
     async with site.db() as session:
         tables = await service.every_dataset(session, place.id, now=site.now())
         updated = await service.updated_at(session, place.id)
+        head = await act_chain_public.head_of(session, place.id)
     licence = od.licence_of(place.licence)
     return site.render(
         request,
@@ -82,6 +84,8 @@ async def page(request: Request) -> Response:
         datasets=[(data, len(tables[data.name])) for data in od.DATASETS],
         updated=place.local(updated) if updated else None,
         licence=licence,
+        chain_head=head,
+        chain_updated=place.local(head.updated_at) if head.updated_at else None,
     )
 
 
@@ -136,6 +140,7 @@ async def package(request: Request) -> Response:
     place = await place_of(request)
     async with site.db() as session:
         updated = await service.updated_at(session, place.id)
+        head = await act_chain_public.head_of(session, place.id)
     public_url = site.application.stm_settings.public_url
     descriptor = od.datapackage(
         slug=place.slug,
@@ -144,6 +149,7 @@ async def package(request: Request) -> Response:
         updated=updated,
         time_zone=place.time_zone,
         homepage=f"{public_url}/{place.slug}/datos" if public_url else "",
+        chain_head=head.published(),
     )
     body = json.dumps(descriptor, ensure_ascii=False, indent=2)
     return _file(
@@ -156,10 +162,32 @@ async def package(request: Request) -> Response:
     )
 
 
+async def chain_entry(request: Request) -> Response:
+    """``/<slug>/datos/cadena/<n>.json``: one entry of the hash chain, as ``/verificar``
+    accepts it back (issue 15)."""
+    site = site_of(request)
+    place = await place_of(request)
+    async with site.db() as session:
+        entry = await act_chain_public.exported_entry(
+            session, place.slug, request.path_params["position"]
+        )
+    if entry is None:
+        raise HTTPException(404)
+    return _file(
+        request,
+        json.dumps(entry, ensure_ascii=False, indent=2),
+        media_type=JSON_TYPE,
+        filename=f"{place.slug}-cadena-{entry['posicion']}.json",
+        updated=None,
+        attachment=False,
+    )
+
+
 ROUTES: list[BaseRoute] = [
     Route("/{slug}/datos", page),
     # Before ``{name}.json``: the package is not a dataset.
     Route("/{slug}/datos/datapackage.json", package),
+    Route("/{slug}/datos/cadena/{position:int}.json", chain_entry),
     Route("/{slug}/datos/{name}.csv", csv_file),
     Route("/{slug}/datos/{name}.json", json_file),
 ]

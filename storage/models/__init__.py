@@ -1,5 +1,6 @@
 """Typed models, one module per aggregate; importing this package registers them all."""
 
+from storage.models.act_chain import ChainEntry, ChainHead
 from storage.models.action_plan import Commitment, CommitmentChange, CommitmentMilestone
 from storage.models.agreement import Agreement, AgreementChange
 from storage.models.audit import AuditEntry
@@ -29,6 +30,7 @@ from storage.models.minutes import (
 from storage.models.operations import ChatState, SendSlot
 from storage.models.proposal import Proposal, ProposalForwarding
 from storage.models.reminder import Reminder
+from storage.models.removal import RemovalRequest, RemovalSponsor
 from storage.models.roster import Invitation, Member
 from storage.models.secretariat import Seat, Secretariat
 from storage.models.vote import Ballot, SeatBallot, Vote
@@ -42,6 +44,8 @@ __all__ = [
     "Base",
     "Cancellation",
     "CancellationAnswer",
+    "ChainEntry",
+    "ChainHead",
     "ChannelPost",
     "ChatState",
     "Commitment",
@@ -66,6 +70,8 @@ __all__ = [
     "ProposalForwarding",
     "PublishedMenu",
     "Reminder",
+    "RemovalRequest",
+    "RemovalSponsor",
     "Seat",
     "SeatBallot",
     "Secretariat",

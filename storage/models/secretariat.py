@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.mexican_states import DEFAULT_STATE
 from domain.microsite import DEFAULT_LICENCE, slugify
 from domain.reminders import DEFAULT_OVERDUE_EVERY, DEFAULTS, Kind
 from domain.secretariat_settings import DEFAULT_GARANTE
@@ -80,6 +81,9 @@ class Secretariat(Base):
     contact: Mapped[str] = mapped_column(Text, default="")
     links: Mapped[str] = mapped_column(Text, default="")
     licence: Mapped[str] = mapped_column(String(200), default=DEFAULT_LICENCE)
+    # R1, R19: the entidad federativa (its short name, domain.mexican_states): the public
+    # compliance pages group secretariats by state (/<slug-of-state>/cumplimiento).
+    state: Mapped[str] = mapped_column(String(40), default=DEFAULT_STATE)
 
     seats: Mapped[list[Seat]] = relationship(
         back_populates="secretariat", lazy="raise", order_by="Seat.position"

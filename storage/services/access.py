@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.roles import Actor, Membership, Role
+from domain.roles import GARANTE_SEAT, VOTING_ROLES, Actor, Membership, Role
 from storage.db import insert_for
 from storage.models import Member, PublishedMenu, Seat, Secretariat
 
@@ -54,13 +54,17 @@ async def group_secretariat(session: AsyncSession, chat_id: int) -> int | None:
 async def linked_accounts(session: AsyncSession) -> dict[int, set[Role]]:
     """Every bound Telegram account with its roles, to publish per-chat menus at start-up."""
     rows = await session.execute(
-        select(Member.telegram_user_id, Member.role).where(
-            Member.active, Member.telegram_user_id.is_not(None)
-        )
+        select(Member.telegram_user_id, Member.role, Seat.key)
+        .outerjoin(Seat, Seat.id == Member.seat_id)
+        .where(Member.active, Member.telegram_user_id.is_not(None))
     )
     accounts: dict[int, set[Role]] = {}
-    for user_id, role in rows:
-        accounts.setdefault(user_id, set()).add(Role(role))
+    for user_id, role, seat_key in rows:
+        held = accounts.setdefault(user_id, set())
+        held.add(Role(role))
+        # The garante seat's titular and substitute get /cumplimiento (Actor.roles, R1).
+        if Role(role) in VOTING_ROLES and seat_key == GARANTE_SEAT:
+            held.add(Role.ENLACE_GARANTE)
     return accounts
 
 

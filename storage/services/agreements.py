@@ -29,7 +29,7 @@ from domain.outcomes import Outcome
 from domain.roles import Role, Target
 from domain.roster import clean_name
 from storage.models import Agreement, AgreementChange, Meeting, Member, Seat, Secretariat, Vote
-from storage.services import audit, channel_posts, numbering
+from storage.services import act_chain, audit, channel_posts, numbering
 from storage.services.meetings import latest_held, local_stamp
 
 _APPROVED = (Outcome.APROBADO_CONSENSO.value, Outcome.APROBADO_MAYORIA.value)
@@ -112,7 +112,7 @@ async def _views(session: AsyncSession, rows: list[Agreement]) -> list[Agreement
     return views
 
 
-def _change(
+async def _change(
     session: AsyncSession,
     agreement: Agreement,
     *,
@@ -121,16 +121,16 @@ def _change(
     kind: str,
     note: str | None = None,
 ) -> None:
-    session.add(
-        AgreementChange(
-            agreement_id=agreement.id,
-            at=now,
-            member_id=target.membership.member_id,
-            kind=kind,
-            status=agreement.status,
-            note=note,
-        )
+    change = AgreementChange(
+        agreement_id=agreement.id,
+        at=now,
+        member_id=target.membership.member_id,
+        kind=kind,
+        status=agreement.status,
+        note=note,
     )
+    session.add(change)
+    await act_chain.agreement_changed(session, change, agreement, now=now)  # issue 15
     audit.record(
         session,
         now=now,
@@ -184,7 +184,7 @@ async def register(
     )
     session.add(agreement)
     await session.flush()
-    _change(session, agreement, now=now, target=target, kind="registro")
+    await _change(session, agreement, now=now, target=target, kind="registro")
     # R18: owed to the public channel with the registration itself (same unit of work).
     await channel_posts.owe(
         session,
@@ -238,7 +238,7 @@ async def set_responsible(
             None,
             clean_name(who, command="responsable"),
         )
-    _change(session, agreement, now=now, target=target, kind="responsable", note=who.strip())
+    await _change(session, agreement, now=now, target=target, kind="responsable", note=who.strip())
     return await _view(session, agreement)
 
 
@@ -248,7 +248,7 @@ async def set_due(
     """The agreement's due date (reminders follow it: R16, R22)."""
     agreement = await by_code(session, target, code)
     agreement.due_date = day
-    _change(session, agreement, now=now, target=target, kind="plazo", note=day.isoformat())
+    await _change(session, agreement, now=now, target=target, kind="plazo", note=day.isoformat())
     return await _view(session, agreement)
 
 
@@ -274,7 +274,7 @@ async def follow_up(
     if Status(agreement.status).closed:
         raise AgreementClosed(agreement.code, Status(agreement.status).label)
     agreement.status = status.value
-    _change(session, agreement, now=now, target=target, kind="estado", note=note)
+    await _change(session, agreement, now=now, target=target, kind="estado", note=note)
     return await _view(session, agreement)
 
 

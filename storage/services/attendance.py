@@ -17,7 +17,7 @@ from domain.attendance import Answer, SeatState, SubstituteAnswer, TitularAnswer
 from domain.errors import AlreadyRecorded, NotYourButton, StaleButton
 from domain.roles import Role, Target
 from storage.models import AttendanceAnswer, Meeting, Member, Seat, Secretariat
-from storage.services import access, audit, meetings
+from storage.services import access, act_chain, audit, meetings
 from storage.services.convocations import Recipient
 from storage.services.meetings import MeetingView, by_number, next_meeting, view_of
 from storage.services.secretariats import settings_of
@@ -60,21 +60,21 @@ async def _holder(session: AsyncSession, seat_id: int, role: Role) -> Member | N
     )
 
 
-def _store_answer(
+async def _store_answer(
     session: AsyncSession, meeting: Meeting, member: Member, role: Role, answer: str, now: datetime
 ) -> None:
-    """Append an answer (never overwrite: each change keeps its time) and audit it."""
+    """Append an answer (never overwrite: each change keeps its time), chain and audit it."""
     assert member.seat_id is not None
-    session.add(
-        AttendanceAnswer(
-            meeting_id=meeting.id,
-            seat_id=member.seat_id,
-            member_id=member.id,
-            role=role.value,
-            answer=answer,
-            at=now,
-        )
+    row = AttendanceAnswer(
+        meeting_id=meeting.id,
+        seat_id=member.seat_id,
+        member_id=member.id,
+        role=role.value,
+        answer=answer,
+        at=now,
     )
+    session.add(row)
+    await act_chain.answered(session, row, secretariat_id=meeting.secretariat_id, now=now)
     audit.record(
         session,
         now=now,
@@ -108,7 +108,7 @@ async def rsvp(
     latest = await _latest(session, meeting.id, member.seat_id, Role.TITULAR.value)
     if latest is not None and latest.answer == value.value:
         raise AlreadyRecorded(TITULAR_LABELS[value])
-    _store_answer(session, meeting, member, Role.TITULAR, value.value, now)
+    await _store_answer(session, meeting, member, Role.TITULAR, value.value, now)
     seat = await session.get_one(Seat, member.seat_id)
     substitute = await _holder(session, seat.id, Role.SUPLENTE)
     asks = attendance.asks_substitute(value, substitute is not None)
@@ -170,7 +170,7 @@ async def cover(
     latest = await _latest(session, meeting.id, member.seat_id, Role.SUPLENTE.value)
     if latest is not None and latest.answer == value.value and latest.at >= titular_answer.at:
         raise AlreadyRecorded(SUBSTITUTE_LABELS[value])
-    _store_answer(session, meeting, member, Role.SUPLENTE, value.value, now)
+    await _store_answer(session, meeting, member, Role.SUPLENTE, value.value, now)
     seat = await session.get_one(Seat, member.seat_id)
     titular = await _holder(session, seat.id, Role.TITULAR)
     secretariat = await session.get_one(Secretariat, meeting.secretariat_id)

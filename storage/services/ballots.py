@@ -22,7 +22,7 @@ from domain.outcomes import Choice
 from domain.roles import Role
 from storage.db import insert_for
 from storage.models import AuditEntry, Ballot, Member, SeatBallot, Vote
-from storage.services import audit
+from storage.services import act_chain, audit
 
 
 async def seat_ballots(session: AsyncSession, vote_id: int) -> dict[int, SeatBallots]:
@@ -269,5 +269,12 @@ async def _write(
             complete_at=vote.complete_at,
         )
     )
-    await conn.execute(insert(Ballot.__table__), stored)
+    ids = await conn.scalars(
+        insert(Ballot.__table__).returning(Ballot.__table__.c.id, sort_by_parameter_order=True),
+        stored,
+    )
     await conn.execute(insert(AuditEntry.__table__), entries)
+    # Issue 15: each ballot is chained in this unit of work, the batch in one append.
+    await act_chain.append_many(
+        session, secretariat_id=vote.secretariat_id, acts=act_chain.ballot_acts(stored, list(ids))
+    )

@@ -28,7 +28,7 @@ from domain.errors import (
 from domain.outcomes import Choice
 from domain.roles import Role, Target
 from storage.models import Cancellation, CancellationAnswer, Meeting, Member, Seat, Secretariat
-from storage.services import access, audit
+from storage.services import access, act_chain, audit
 from storage.services.meetings import STATE_NAMES, MeetingView, by_number, local_stamp, view_of
 
 
@@ -141,6 +141,9 @@ async def request(
     )
     session.add(row)
     await session.flush()
+    await act_chain.cancellation_requested(  # issue 15
+        session, row, secretariat_id=secretariat.id, now=now
+    )
     audit.record(
         session,
         now=now,
@@ -232,17 +235,19 @@ async def answer(
     )
     if latest is not None and latest.approve == approve:
         raise AlreadyRecorded("Apruebo la cancelación" if approve else "No apruebo")
-    session.add(
-        CancellationAnswer(
-            cancellation_id=row.id,
-            seat_id=member.seat_id,
-            member_id=member.id,
-            role=member.role,
-            approve=approve,
-            at=now,
-        )
+    answer = CancellationAnswer(
+        cancellation_id=row.id,
+        seat_id=member.seat_id,
+        member_id=member.id,
+        role=member.role,
+        approve=approve,
+        at=now,
     )
+    session.add(answer)
     await session.flush()
+    await act_chain.cancellation_answered(  # issue 15
+        session, answer, secretariat_id=secretariat.id, now=now
+    )
     audit.record(
         session,
         now=now,
@@ -269,6 +274,9 @@ async def answer(
             cancellation_id=row.id,
             meeting_id=meeting.id,
         )
+        await act_chain.cancellation_decided(  # issue 15
+            session, row, secretariat_id=secretariat.id, now=now
+        )
     return await _decided(session, row, state)
 
 
@@ -287,6 +295,9 @@ async def lapse(session: AsyncSession, *, now: datetime, cancellation_id: int) -
         secretariat_id=meeting.secretariat_id,
         cancellation_id=row.id,
         meeting_id=meeting.id,
+    )
+    await act_chain.cancellation_decided(  # issue 15
+        session, row, secretariat_id=meeting.secretariat_id, now=now
     )
     return await _decided(session, row, CancellationState.VENCIDA)
 

@@ -21,7 +21,7 @@ from domain.notice import SessionKind, local_date
 from domain.roles import Role, Target
 from domain.titles import session_title
 from storage.models import Delivery, Meeting, Member, Seat, Secretariat
-from storage.services import audit, meetings, member_proposals
+from storage.services import act_chain, audit, meetings, member_proposals, removals
 from storage.services.calendar import calendar_for
 from storage.services.meetings import MeetingView, view_of
 from storage.services.secretariats import settings_of
@@ -74,6 +74,7 @@ async def draft(
     meeting.non_business_day = admissible.non_business_reason is not None
     session.add(meeting)
     await session.flush()
+    await removals.put_on_agenda(session, now=now, meeting=meeting)  # R4: backed requests
     audit.record(
         session,
         now=now,
@@ -198,6 +199,8 @@ async def send(
         title=meeting.title,
         starts_at=meeting.starts_at.isoformat(),
     )
+    await act_chain.convened(session, meeting, now=now)  # issue 15
+    await removals.convened(session, now=now, meeting=meeting)  # R4: en_agenda of this one
     forwarding = await member_proposals.forward_pending(
         session,
         now=now,

@@ -20,7 +20,8 @@ from domain.dissemination import PostKind, same_text
 from domain.errors import CommuniqueRepeated
 from domain.roles import Target
 from storage.models import Communique, Meeting, Secretariat, SignedMinutes
-from storage.services import agreements, audit, channel_posts, votes
+from storage.services import act_chain_public, agreements, audit, channel_posts, votes
+from storage.services.act_chain_public import HeadPost
 from storage.services.agreements import AgreementView
 from storage.services.meetings import local_stamp
 from storage.services.signed_minutes import signed_filename
@@ -56,7 +57,7 @@ class Post:
     secretariat: str
     kind: PostKind
     channel_id: int
-    content: VoteView | AgreementView | MinutesPost | CommuniqueView
+    content: VoteView | AgreementView | MinutesPost | CommuniqueView | HeadPost
 
 
 async def owed(session: AsyncSession, *, secretariat_id: int | None, retry: bool) -> list[Post]:
@@ -81,7 +82,9 @@ async def owed(session: AsyncSession, *, secretariat_id: int | None, retry: bool
 
 async def _content(
     session: AsyncSession, secretariat: Secretariat, kind: PostKind, subject_id: int
-) -> VoteView | AgreementView | MinutesPost | CommuniqueView | None:
+) -> VoteView | AgreementView | MinutesPost | CommuniqueView | HeadPost | None:
+    if kind is PostKind.CADENA:  # issue 15: the chain's head at that position
+        return await act_chain_public.head_post(session, secretariat, subject_id)
     if kind is PostKind.VOTACION:
         return await votes.view(session, subject_id)
     if kind is PostKind.ACUERDO:

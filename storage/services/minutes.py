@@ -14,7 +14,7 @@ from domain.notice import local_date
 from domain.roles import Target
 from domain.secretariat_settings import MinutesDeadline, SecretariatSettings
 from storage.models import GaranteMailing, Meeting, MinutesVersion, Secretariat, SignedMinutes
-from storage.services import audit
+from storage.services import act_chain, audit
 from storage.services.meetings import MeetingView, by_number, local_stamp, view_of
 from storage.services.secretariats import settings_of
 
@@ -133,6 +133,7 @@ async def mark_minutes_sent(
     meeting.minutes_sent_by = target.membership.member_id
     meeting.minutes_note = note
     meeting.minutes_sent_via = "manual"
+    await act_chain.minutes_sent(session, meeting, now=now)  # issue 15
     audit.record(
         session,
         now=now,

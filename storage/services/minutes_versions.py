@@ -42,7 +42,7 @@ from storage.models import (
     SignedMinutes,
     StoredFile,
 )
-from storage.services import audit
+from storage.services import act_chain, audit
 from storage.services.meetings import local_stamp
 from storage.services.minutes_record import ensure_not_signed, held, record_of
 
@@ -372,16 +372,18 @@ async def sign(
             f"firmaste la versión {version.number} el "
             f"{local_stamp(mine.signed_at, secretariat.time_zone)}"
         )
-    session.add(
-        MinutesSignature(
-            version_id=version.id,
-            member_id=signer.member_id,
-            sha256=version.sha256,
-            signed_at=now,
-            name=signer.name,
-            role=signer.role,
-            seat=signer.seat,
-        )
+    signature = MinutesSignature(
+        version_id=version.id,
+        member_id=signer.member_id,
+        sha256=version.sha256,
+        signed_at=now,
+        name=signer.name,
+        role=signer.role,
+        seat=signer.seat,
+    )
+    session.add(signature)
+    await act_chain.signed(  # issue 15
+        session, signature, meeting_id=meeting.id, secretariat_id=secretariat.id, now=now
     )
     expected = [Signatory(**s) for s in version.signatories]
     missing = missing_signatories(expected, [s.member_id for s in signatures] + [signer.member_id])

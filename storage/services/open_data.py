@@ -51,6 +51,7 @@ from storage.models import (
     SignedMinutes,
     Vote,
 )
+from storage.services import act_chain
 from storage.services.microsite import HELD_STATES
 from storage.services.minutes import deadline_of
 from storage.services.signed_minutes import signed_filename
@@ -534,6 +535,22 @@ async def _buzon(f: _Facts) -> list[Row]:
     ]
 
 
+async def _cadena(f: _Facts) -> list[Row]:
+    """Issue 15: every chain entry, exactly as hashed (the payloads are R21-clean)."""
+    conn = await f.session.connection()
+    return [
+        {
+            "posicion": e.position,
+            "tipo": e.kind,
+            "fecha": e.at,
+            "acto": e.payload,
+            "hash_anterior": e.prev_hash,
+            "hash": e.hash,
+        }
+        for e in await act_chain.entries_of(conn, f.sid)
+    ]
+
+
 _READERS = {
     "sesiones": _sesiones,
     "asistencia": _asistencia,
@@ -543,6 +560,7 @@ _READERS = {
     "hitos": _hitos,
     "actas": _actas,
     "buzon": _buzon,
+    "cadena": _cadena,
 }
 assert tuple(_READERS) == tuple(d.name for d in od.DATASETS)
 

@@ -123,4 +123,6 @@ def _subject(series: Series) -> str:
         return str(about["code"])
     if "vote_id" in about:
         return f"votación #{about['vote_id']}"
+    if "term_end" in about:  # R5: the end-of-term series
+        return f"periodo que termina el {about['term_end']}"
     return str(about.get("month", ""))

@@ -366,6 +366,43 @@ async def _monthly_series(
     return out
 
 
+async def _term_series(
+    session: AsyncSession, stms: Mapping[int, _Stm], now: datetime
+) -> list[Series]:
+    """R5: 60, 30 and 10 days before ``periodo_fin``, to the facilitator: organise the
+    election of the next members (rotation, I.4, I.5) and prepare ``/informe``.
+
+    The series is keyed by the term's last day, so moving ``periodo_fin`` starts a new
+    series and the old one's moments are never sent (they no longer derive).
+    """
+    out = []
+    for stm in stms.values():
+        end = stm.settings.term_end
+        facilitator = stm.facilitator
+        if end is None or facilitator is None or not facilitator.telegram_user_id:
+            continue
+        moments = rules.term_moments(
+            end, tz=stm.row.time_zone, hour=stm.settings.reminder_time
+        )
+        today = local_date(now, stm.row.time_zone)
+        out.append(
+            Series(
+                stm.row.id,
+                Kind.PERIODO,
+                f"s{stm.row.id}:{end.isoformat()}",
+                facilitator.telegram_user_id,
+                tuple(m for m in moments if m.due > stm.row.created_at),
+                {
+                    "secretariat": stm.row.name,
+                    "term_end": end.isoformat(),
+                    "term_end_weekday": weekday_name(end),
+                    "days_left": max((end - today).days, 0),
+                },
+            )
+        )
+    return out
+
+
 def _deadline_moments(stm: _Stm, kind: Kind, deadline: date, now: datetime) -> list[Moment]:
     """Before a deadline day and, after it, overdue notices until the state says done
     (R15's minutes, R16's agreements): useful for as long as they are pending."""
@@ -706,6 +743,7 @@ async def plan(
         _vote_series,
         _cancellation_series,
         _signature_series,
+        _term_series,
     ):
         result.series.extend(await derive(session, stms, now))
     result.series.extend(await _agreement_series(session, stms, now, horizon))

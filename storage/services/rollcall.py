@@ -27,7 +27,7 @@ from domain.notice import local_date
 from domain.roles import Role, Target
 from domain.secretariat_settings import SecretariatSettings
 from storage.models import Meeting, Member, Presence, Seat, Secretariat
-from storage.services import access, audit, convocations, meetings
+from storage.services import access, act_chain, audit, convocations, meetings
 from storage.services.convocations import Recipient
 from storage.services.meetings import STATE_NAMES, MeetingView, by_number, next_meeting, view_of
 from storage.services.secretariats import settings_of
@@ -108,16 +108,17 @@ async def _mark(
     )
     if exists is not None:
         raise AlreadyRecorded("Presente")
-    session.add(
-        Presence(
-            meeting_id=meeting.id,
-            member_id=member.id,
-            seat_id=member.seat_id,
-            at=now,
-            marked_by=by,
-        )
+    presence = Presence(
+        meeting_id=meeting.id,
+        member_id=member.id,
+        seat_id=member.seat_id,
+        at=now,
+        marked_by=by,
     )
+    session.add(presence)
     await session.flush()
+    # Issue 15: the presence is chained in this unit of work.
+    await act_chain.present(session, presence, secretariat_id=meeting.secretariat_id, now=now)
     present = await _present_seats(session, meeting.id)
     secretariat = await session.get_one(Secretariat, meeting.secretariat_id)
     seat = await session.get(Seat, member.seat_id) if member.seat_id else None

@@ -20,7 +20,7 @@ from domain.errors import (
 from domain.roles import Role, Target
 from domain.roster import clean_name
 from storage.models import Member, Seat, Secretariat
-from storage.services import audit, invitations
+from storage.services import audit, invitations, removal_lapse
 
 
 @dataclass(frozen=True)
@@ -133,22 +133,36 @@ async def deactivate(
     member = await _entry(session, target, number)
     if member.role == Role.FACILITADOR.value:
         raise CannotRemoveFacilitator(number)
+    return await retire(session, now=now, member=member, by_member_id=target.membership.member_id)
+
+
+async def retire(
+    session: AsyncSession, *, now: datetime, member: Member, by_member_id: int | None, **why: str
+) -> Removed:
+    """Deactivate an entry, revoke its invitations and erase its Telegram id (R21).
+
+    ``/baja`` and an approved removal (R4) both end here, so leaving the roster means
+    the same whichever way it happens: the entry and its history stay, the account goes,
+    and the removal requests it was part of lapse (``removal_lapse``).
+    """
     seat = await session.get(Seat, member.seat_id) if member.seat_id else None
     former = member.telegram_user_id
     member.active = False
     member.deactivated_at = now
     member.telegram_user_id = None
     await invitations.revoke_pending(session, member_id=member.id, now=now)
+    await removal_lapse.member_left(session, now=now, member=member)  # R4
     audit.record(
         session,
         now=now,
         action="member.deactivated",
-        secretariat_id=target.secretariat_id,
-        member_id=target.membership.member_id,
-        number=number,
+        secretariat_id=member.secretariat_id,
+        member_id=by_member_id,
+        number=member.number,
+        **why,
     )
     return Removed(
-        number, member.full_name or "", member.role, seat.name if seat else None, former
+        member.number, member.full_name or "", member.role, seat.name if seat else None, former
     )
 
 

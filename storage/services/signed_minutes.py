@@ -32,7 +32,7 @@ from storage.models import (
     Secretariat,
     SignedMinutes,
 )
-from storage.services import audit, channel_posts
+from storage.services import act_chain, audit, channel_posts
 from storage.services.convocations import Attempt, record_deliveries
 from storage.services.mail_attempts import Failed, record_failure
 from storage.services.meetings import by_number
@@ -396,6 +396,7 @@ async def mail_accepted(
         meeting.minutes_sent_at = now
         meeting.minutes_sent_via = "correo"
         meeting.minutes_note = f"Correo a {row.to_address}, Message-ID {row.message_id}"
+        await act_chain.minutes_sent(session, meeting, now=now)  # issue 15
     audit.record(
         session,
         now=now,

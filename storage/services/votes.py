@@ -23,7 +23,7 @@ from storage.models import (
     Secretariat,
     Vote,
 )
-from storage.services import audit, channel_posts
+from storage.services import act_chain, audit, channel_posts, removal_outcome
 from storage.services.ballots import seat_ballots
 from storage.services.meetings import local_stamp
 
@@ -268,6 +268,8 @@ class Closed:
     # R18: the result owed to the public channel (None: the secretariat has none).
     secretariat_id: int | None = None
     channel_post: int | None = None
+    # R4: a removal vote's result applied to its request and the roster, in this commit.
+    removal: removal_outcome.Settled | None = None
 
 
 async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed | None:
@@ -300,6 +302,12 @@ async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed
         vote_id=vote.id,
         outcome=vote.outcome,
     )
+    await act_chain.closed(session, vote, now=now)  # issue 15
+    removal = (  # R4: an approved removal deactivates the entry in the same commit
+        await removal_outcome.settle(session, now=now, vote=vote, approved=outcome.approved)
+        if vote.purpose == "remocion"
+        else None
+    )
     # R18: owed to the public channel in this unit of work, so a closed vote's result is
     # published exactly when it closed, once (a second close finds it closed: None).
     channel_post = await channel_posts.owe(
@@ -329,6 +337,7 @@ async def close(session: AsyncSession, *, now: datetime, vote_id: int) -> Closed
         vote.meeting_id is not None and vote.purpose == "general" and outcome.approved,
         vote.secretariat_id,
         channel_post,
+        removal,
     )
 
 

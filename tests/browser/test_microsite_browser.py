@@ -250,7 +250,13 @@ async def test_no_serious_accessibility_violations(
     report: dict[str, list[dict[str, Any]]] = {}
     async with opened(browser, bypass_csp=True) as page:
         visited, missing = await walk_sections(page, base, slug)
-        urls = [f"{base}/", *(v.url for v in visited), f"{base}/{slug}/no-existe"]
+        urls = [
+            f"{base}/",
+            *(v.url for v in visited),
+            f"{base}/{slug}/no-existe",
+            f"{base}/cumplimiento",  # R6, R15, R16: compliance per state
+            f"{base}/michoacan/cumplimiento",
+        ]
         for url in urls:
             await page.goto(url)
             report[url.removeprefix(base)] = await axe_violations(page, axe_source)

@@ -47,6 +47,7 @@ def test_the_eight_datasets_of_r19() -> None:
         "hitos",
         "actas",
         "buzon",
+        "cadena",  # issue 15: the hash chain of recorded acts
     ]
     assert od.dataset("votaciones") is od.VOTACIONES
     assert od.dataset("datapackage") is None

@@ -47,13 +47,17 @@ FACILITATOR_ONLY = {
     "hito",
     "nivel",
     "reporte",  # R16a, II.6: the follow-up report
+    "informe",  # R5: the end-of-term report
+    "entrega",  # R5, I.6: the handover package
     "comunicado",  # R18: the facilitator's communiqués
     "evidencia",  # R19 a: session evidence on the microsite
 }
 #: R16: the responsible seat's titular or substitute follow their agreements up too.
 SEATS_AND_FACILITATOR = {"seguimiento", "avance"}  # R16a: the commitment's responsible seat
+#: R6, R15, R16: only the garante seat's titular or substitute (its liaison) oversees.
+GARANTE_ONLY = {"cumplimiento"}
 #: R17: only titulars and substitutes submit proposals.
-SEATS_ONLY = {"propuesta"}
+SEATS_ONLY = {"propuesta", "remocion"}  # R4: a seat sponsors a removal
 MEMBERS_ONLY = {
     "integrantes",
     "ajustes",
@@ -69,6 +73,7 @@ MEMBERS_ONLY = {
     "acuerdos",
     "compromisos",
     "propuestas",  # R17
+    "remociones",  # R4
     "micrositio",  # R19: the public site's address
 }
 
@@ -84,6 +89,7 @@ def test_contract_table_is_complete() -> None:
         | MEMBERS_ONLY
         | SEATS_AND_FACILITATOR
         | SEATS_ONLY
+        | GARANTE_ONLY
         | {"nuevo_stm"}
     )
     for name in COMMANDS:
@@ -104,6 +110,7 @@ def test_contract_table_is_complete() -> None:
         (Role.TITULAR, ANYONE_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR | SEATS_ONLY),
         (Role.SUPLENTE, ANYONE_ONLY | MEMBERS_ONLY | SEATS_AND_FACILITATOR | SEATS_ONLY),
         (Role.OBSERVADOR, ANYONE_ONLY | MEMBERS_ONLY),
+        (Role.ENLACE_GARANTE, ANYONE_ONLY | GARANTE_ONLY),
     ],
 )
 def test_each_role_sees_exactly_its_commands(role: Role, expected: set[str]) -> None:
@@ -135,7 +142,7 @@ def test_authorization_matrix(name: str, role: Role | None, private: bool) -> No
             resolve(spec, actor, chat_is_private=private, group_secretariat_id=7)
         return
     outcome = resolve(spec, actor, chat_is_private=private, group_secretariat_id=7)
-    if spec.name in ANYONE_ONLY or spec.name in ("nuevo_stm", "pendientes"):
+    if spec.name in ANYONE_ONLY or spec.name in ("nuevo_stm", "pendientes", "cumplimiento"):
         assert outcome is None  # /pendientes spans every secretariat of the caller
     else:
         assert isinstance(outcome, Target)
@@ -209,3 +216,38 @@ def test_a_member_without_the_role_in_the_group_is_refused() -> None:
     outcome = resolve(COMMANDS["vincular"], titular, chat_is_private=False, group_secretariat_id=1)
     assert isinstance(outcome, Target)
     assert outcome.secretariat_id == 2
+
+
+def test_the_garante_seat_makes_the_liaison() -> None:
+    """R1: titular or substitute of the garante seat, in any secretariat, may use
+    /cumplimiento, which spans all of them at once and never asks which (Scope.NONE)."""
+    spec = COMMANDS["cumplimiento"]
+
+    def seat(secretariat: int, role: Role, key: str | None) -> Membership:
+        return Membership(secretariat, f"STM {secretariat}", secretariat, 1, role, key)
+
+    liaison = Actor(
+        5,
+        is_admin=False,
+        memberships=(
+            seat(2, Role.TITULAR, "garante"),
+            seat(1, Role.SUPLENTE, "garante"),
+            seat(3, Role.TITULAR, "academia"),  # another seat elsewhere: not overseen
+        ),
+    )
+    assert Role.ENLACE_GARANTE in liaison.roles()
+    assert liaison.liaison_secretariats() == (2, 1)
+    assert resolve(spec, liaison, chat_is_private=True, group_secretariat_id=None) is None
+    with pytest.raises(WrongChat):
+        resolve(spec, liaison, chat_is_private=False, group_secretariat_id=2)
+    for other in (
+        Actor(6, False, (seat(2, Role.TITULAR, "academia"), seat(2, Role.FACILITADOR, None))),
+        Actor(7, False, (seat(2, Role.OBSERVADOR, None),)),
+        Actor(8, True),  # an admin is no liaison
+        Actor(9, False),  # a stranger
+    ):
+        assert Role.ENLACE_GARANTE not in other.roles()
+        assert other.liaison_secretariats() == ()
+        with pytest.raises(NotYourRole) as refused:
+            resolve(spec, other, chat_is_private=True, group_secretariat_id=None)
+        assert refused.value.allowed == ["enlace_garante"]

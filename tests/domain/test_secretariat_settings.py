@@ -35,6 +35,7 @@ def test_defaults_are_those_of_the_rules() -> None:
     assert DEFAULTS.reminder_time == time(9, 0)  # R22
     assert DEFAULTS.term_start is None
     assert DEFAULTS.term_end is None
+    assert DEFAULTS.state == "Michoacán"  # the founding act is Zamora, Michoacán's
 
 
 def test_keys_are_the_contract_keys() -> None:
@@ -66,6 +67,7 @@ def test_keys_are_the_contract_keys() -> None:
         "contacto",
         "enlaces",
         "licencia",
+        "estado",  # R1, R19: the entidad federativa of the compliance pages
     ]
 
 
@@ -120,6 +122,11 @@ def test_keys_are_the_contract_keys() -> None:
         ("enlaces", "-", "links", ""),
         ("licencia", "CC BY 4.0", "licence", "CC BY 4.0"),
         ("licencia", "-", "licence", "Términos de Libre Uso MX"),
+        # the entidad federativa: with or without accents, any case, short or long name
+        ("estado", "jalisco", "state", "Jalisco"),
+        ("estado", "CIUDAD DE MEXICO", "state", "Ciudad de México"),
+        ("estado", "Michoacán de Ocampo", "state", "Michoacán"),
+        ("estado", "nuevo leon", "state", "Nuevo León"),
     ],
 )
 def test_valid_changes(key: str, raw: str, attribute: str, value: object) -> None:
@@ -159,6 +166,9 @@ def test_valid_changes(key: str, raw: str, attribute: str, value: object) -> Non
         ("enlaces", 'Comillas | https://a.mx/"onmouseover=x'),
         ("enlaces", "; ".join(f"E{i} | https://e{i}.mx" for i in range(21))),
         ("licencia", "x" * 201),
+        ("estado", "Texas"),  # one of the 32 entidades federativas
+        ("estado", "Zamora"),  # a municipality is not a state
+        ("estado", "-"),
     ],
 )
 def test_invalid_values_name_the_valid_ones(key: str, raw: str) -> None:

@@ -62,6 +62,8 @@ CONTRACT: dict[str, tuple[str, set[str], str]] = {
     "acuerdos": ("", MEMBERS, "any"),
     "propuesta": ("Propuesta {n}", {"titular", "suplente"}, "private"),  # R17
     "propuestas": ("", MEMBERS, "any"),
+    "remocion": ("99 Motivo {n}", {"titular", "suplente"}, "private"),  # R4
+    "remociones": ("", MEMBERS, "any"),
     # R16a: the action plan
     "compromiso": ("Compromiso {n}", {"facilitador"}, "private"),
     "hito": ("C-99 2027-01-31 Hito {n}", {"facilitador"}, "private"),
@@ -69,10 +71,15 @@ CONTRACT: dict[str, tuple[str, set[str], str]] = {
     "nivel": ("C-99 auto", {"facilitador"}, "private"),
     "compromisos": ("", MEMBERS, "any"),
     "reporte": ("2099-01", {"facilitador"}, "private"),
+    "informe": ("", {"facilitador"}, "private"),  # R5
+    "entrega": ("", {"facilitador"}, "private"),  # R5, I.6
     "comunicado": ("Comunicado {n}", {"facilitador"}, "private"),  # R18
     # R19: session evidence (a file's caption, or a reply) and the microsite's address
     "evidencia": ("99 Foto {n}", {"facilitador"}, "private"),
     "micrositio": ("", MEMBERS, "any"),
+    # R6, R15, R16: the garante seat's titular or substitute only; the cast's titular and
+    # substitute sit on gobierno, so nobody here may (tests/e2e/test_compliance.py: who may)
+    "cumplimiento": ("", set(), "private"),
 }
 
 ACCESS_REFUSALS = (

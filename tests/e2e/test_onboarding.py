@@ -136,7 +136,10 @@ async def test_menus_per_scope(harness: Harness) -> None:
         "compromisos",
         "propuesta",  # R17: titulars and substitutes
         "propuestas",
+        "remocion",  # R4: titulars and substitutes sponsor a removal
+        "remociones",
         "micrositio",  # R19: members, in private and in the group
+        "cumplimiento",  # R6, R15, R16: the garante seat's titular (its liaison)
         "verificar",
     }
 

@@ -1251,6 +1251,15 @@ class FakeBotAPI:
                 for chat in chats
             }
 
+    def history(self, chat_id: int) -> list[StoredMessage]:
+        """Every message a chat currently holds, the users' and the bot's, oldest first.
+
+        What a Telegram client shows (edits in place, deleted messages gone): the
+        sandbox of ``make demo`` (demo/) draws a chat from it.
+        """
+        with self.state.lock:
+            return list(self.state.chats.get(chat_id, {}).values())
+
     def message(self, chat_id: int, message_id: int) -> StoredMessage | None:
         """Any stored message (bot's or user's), or ``None`` if absent/deleted."""
         with self.state.lock:

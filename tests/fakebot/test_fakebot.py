@@ -617,6 +617,26 @@ async def test_press_and_answer(fake: FakeBotAPI, api: httpx.AsyncClient) -> Non
         assert (status, body["description"]) == (400, too_old)
 
 
+async def test_history_shows_both_sides_with_edits_and_deletions(
+    fake: FakeBotAPI, api: httpx.AsyncClient
+) -> None:
+    """``history``: what a client shows (the demo's chat view), users' messages included."""
+    fake.add_user(101, "Claudia")
+    fake.send_text(101, "/start")
+    await post(api, "sendMessage", chat_id=101, text="<b>Hola</b>", parse_mode="HTML")
+    await post(api, "sendMessage", chat_id=101, text="¿Sí?", reply_markup=keyboard([("Sí", "s")]))
+    await post(api, "editMessageText", chat_id=101, message_id=3, text="Editado")
+    fake.send_document(101, b"%PDF-1.7", "acta.pdf", caption="/verificar")
+    await post(api, "deleteMessage", chat_id=101, message_id=2)
+    history = fake.history(101)
+    assert [(m.message_id, m.from_bot) for m in history] == [(1, False), (3, True), (4, False)]
+    assert (history[0].text, history[1].text, history[1].buttons) == ("/start", "Editado", [])
+    assert history[1].edit_date is not None
+    assert history[2].document is not None
+    assert history[2].caption == "/verificar"
+    assert fake.history(999) == []
+
+
 # =============================================================== files
 async def test_documents_upload_get_file_and_download(
     fake: FakeBotAPI, api: httpx.AsyncClient

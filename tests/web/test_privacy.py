@@ -258,11 +258,15 @@ KNOWN_PATHS = (
     "/{slug}/agenda.ics",
     "/{slug}/datos",
     "/{slug}/datos/datapackage.json",
+    "/{slug}/datos/cadena/1.json",  # issue 15: one entry of the hash chain
     "/{slug}/contacto",
     "/{slug}/enlaces",
     "/{slug}/buzon",
     "/{slug}/participa",
     "/{slug}/asistencia",
+    "/cumplimiento",  # R6, R15, R16: compliance per state (public data)
+    "/michoacan/cumplimiento",
+    "/no-existe/cumplimiento",
     "/{slug}/no-existe",
     "/no-existe/",
 )
