@@ -20,18 +20,16 @@ import signal
 import socket
 import sys
 import tempfile
-from collections.abc import Callable, Coroutine, Generator, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
-
-import uvicorn
-from starlette.types import ASGIApp
 
 from bot.settings import Settings
 from demo import cast, seeding
 from demo.page import World, build_page
 from domain.microsite import slugify
 from tests.fakebot import FakeBotAPI
+from web.server import WebError, WebServer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PORT = 8090
@@ -55,63 +53,6 @@ T = TypeVar("T")
 
 class DemoError(Exception):
     """The demo cannot start; the message is the one line shown to the visitor."""
-
-
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        yield  # run() owns SIGINT/SIGTERM and stops everything in order
-
-
-class PageServer:
-    """uvicorn for the page, on a socket bound here (a busy port is one clear line)."""
-
-    def __init__(self, app: ASGIApp, port: int) -> None:
-        self.requested_port = port
-        config = uvicorn.Config(app, lifespan="off", access_log=False, log_level="warning")
-        self._server = _Server(config)
-        self._socket: socket.socket | None = None
-        self._task: asyncio.Task[None] | None = None
-
-    @property
-    def port(self) -> int:
-        """The port it listens on."""
-        assert self._socket is not None, "not started"
-        port: int = self._socket.getsockname()[1]
-        return port
-
-    async def start(self) -> None:
-        """Bind and serve; returns once requests are accepted."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((HOST, self.requested_port))
-        except OSError as exc:
-            sock.close()
-            raise DemoError(
-                f"la página de la demostración no puede escuchar en {HOST}:"
-                f"{self.requested_port} ({exc.strerror}); elige otro con DEMO_PORT=…"
-            ) from None
-        sock.listen(128)
-        sock.setblocking(False)
-        self._socket = sock
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="demo-page")
-        while not self._server.started:
-            if self._task.done():
-                self._task.result()
-                raise DemoError("la página de la demostración se detuvo al arrancar")
-            await asyncio.sleep(0.01)
-
-    async def stop(self) -> None:
-        """Finish the requests under way, then close."""
-        if self._task is not None:
-            self._server.should_exit = True
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        if self._socket is not None:
-            self._socket.close()
-            self._socket = None
 
 
 def port_setting(environ: Mapping[str, str], name: str, default: int | None) -> int:
@@ -207,7 +148,7 @@ async def run(environ: Mapping[str, str], say: Callable[[str], None], stop: asyn
         clock=lambda: clock().timestamp(),
     )
     process: asyncio.subprocess.Process | None = None
-    page: PageServer | None = None
+    page: WebServer | None = None
     try:
         fake.start()
         seeding.add_people(fake)
@@ -246,8 +187,15 @@ async def run(environ: Mapping[str, str], say: Callable[[str], None], stop: asyn
             clock=clock,
             bot_alive=lambda: bot.returncode is None,
         )
-        page = PageServer(build_page(world), demo_port)
-        await page.start()
+        page = WebServer(build_page(world), host=HOST, port=demo_port)  # the microsite's
+        try:
+            await page.start()
+        except WebError:
+            page = None
+            raise DemoError(
+                f"la página de la demostración no puede escuchar en {HOST}:{demo_port}; "
+                "elige otro puerto con DEMO_PORT=…"
+            ) from None
         say(f"Demostración lista: http://{HOST}:{page.port}/  (Ctrl-C para terminar)")
         say(f"Micrositio público del bot: {world.microsite_url}")
         await _until(stop, process.wait())

@@ -561,7 +561,8 @@ COMMANDS: dict[str, CommandSpec] = {
             _EVERYONE,
             Scope.NONE,
             "/verificar",
-            "Comprobar por su SHA-256 si un documento es un acta (o una versión) registrada",
+            "Comprobar por su SHA-256 si un documento es un acta (o una versión) registrada, "
+            "o si una entrada exportada de la cadena de actos es auténtica",
         ),
     )
 }

@@ -174,6 +174,15 @@ class Replica:
     def leads(self) -> bool:
         return ELECTED in self.text()
 
+    def freeze(self) -> None:
+        """SIGSTOP: the process starts nothing more (what it already wrote still travels)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
     def kill(self) -> None:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)

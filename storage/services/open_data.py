@@ -37,6 +37,7 @@ from storage.models import (
     Agreement,
     AgreementChange,
     Cancellation,
+    ChainHead,
     Commitment,
     CommitmentChange,
     CommitmentMilestone,
@@ -612,8 +613,9 @@ async def updated_at(session: AsyncSession, secretariat_id: int) -> datetime | N
 
     Sessions (convocation, roll call, installation, conclusion, cancellation, minutes
     sent), presences, closed votes, agreements' and commitments' changes, milestones,
-    minutes versions and signatures, inbox messages and the roster (a seat added, a name
-    bound). Drafts never published are left out.
+    minutes versions and signatures, inbox messages, the roster (a seat added, a name
+    bound) and the chain of acts' head (the ``cadena`` dataset). Drafts never published
+    are left out.
     """
     sid = secretariat_id
     numbered = (Meeting.secretariat_id == sid, Meeting.number.is_not(None))
@@ -636,6 +638,7 @@ async def updated_at(session: AsyncSession, secretariat_id: int) -> datetime | N
         ),
         _latest_of(Presence.at, *numbered, join=(Meeting, Meeting.id == Presence.meeting_id)),
         _latest_of(Vote.closed_at, Vote.secretariat_id == sid, Vote.state == "cerrada"),
+        _latest_of(ChainHead.updated_at, ChainHead.secretariat_id == sid),  # the cadena dataset
         _latest_of(
             AgreementChange.at,
             Agreement.secretariat_id == sid,

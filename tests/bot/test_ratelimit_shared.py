@@ -74,8 +74,10 @@ async def test_a_reply_waits_for_one_background_slot_per_replica_not_for_the_fan
         await bot_one.send_message(ANA, "tu respuesta")  # an update's own reply
         await background.idle()
     order = [c.params["chat_id"] for c in fake.calls_to("sendMessage")]
-    # what had left, then at most one pending background moment per replica, then Ana
-    assert order.index(ANA) <= before + 2 < 20
+    # What had left, then per replica at most the send already on the wire when ``before``
+    # was read (the fake records it on arrival, so it may count after) and one pending
+    # background moment, then Ana: never behind the fan-outs' 20.
+    assert order.index(ANA) <= before + 4 < 20
     assert sorted(order) == sorted([*chats[0], *chats[1], ANA])  # nothing lost
 
 

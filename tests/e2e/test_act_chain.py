@@ -133,7 +133,8 @@ async def test_every_act_is_chained_and_verify_names_a_hand_edited_ballot(
             text("UPDATE ballots SET choice = :c WHERE id = :id"),
             {"c": ballot.choice, "id": ballot.id},
         )
-    assert verify_cli(database_url, tmp_path).returncode == 0
+    async with harness.db() as session:
+        assert (await act_chain.verify(session, 1)).mismatch is None
     environ = bot_env(DATABASE_URL=database_url)
     environ.pop("TELEGRAM_BOT_TOKEN", None)
     misuse = run_bot(environ, tmp_path, "verify", "todo", timeout=120)

@@ -24,6 +24,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.files import FileStore, sha256_hex
 from storage.migrate import upgrade
 from storage.models import Secretariat
+from storage.services import act_chain
 from tests.clock import FakeClock
 from tests.databases import (
     ensure_postgres_database,
@@ -79,7 +80,11 @@ async def test_backup_restore_round_trip_and_the_bot_starts_on_it(
         restored = await restore(engine, files, source)
         again = tmp_path / f"otra-vez-{n}.zip"
         await backup(engine, files, again)
+        async with make_sessionmaker(engine)() as session:  # issue 15: the chain survives
+            checked = await act_chain.verify_all(session)
         await engine.dispose()
+        assert checked
+        assert all(v.mismatch is None and v.position > 0 for v in checked)
         assert restored.rows == made.rows
         assert _tables(again) == _tables(source)
         with zipfile.ZipFile(source) as archive:
