@@ -20,7 +20,7 @@ vote seeded through the models:
    re-link, re-hash, re-derive every ballot from its row and every running-tally row),
    timed once after a warm-up read: total seconds and µs per entry.
 
-Figures only: nothing here asserts on time (``tests/bench/test_chain_bench.py`` runs it
+Figures only: nothing here asserts on time (``tests/test_bench_chain.py`` runs it
 with a small ``--acts`` to keep it working).
 """
 
