@@ -175,3 +175,13 @@ async def latest_held(session: AsyncSession, target: Target) -> Meeting:
     if meeting is None:
         raise NoHeldSession()
     return meeting
+
+
+async def numbers_of(session: AsyncSession, ids: set[int | None]) -> dict[int, int | None]:
+    """Sessions' ``#n`` by id, in one statement (listings that name the session an item
+    went to: proposals, removal requests)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Meeting.id, Meeting.number).where(Meeting.id.in_(wanted)))
+    return dict(rows.tuples().all())

@@ -32,7 +32,7 @@ from storage.models import (
     Secretariat,
     StoredFile,
 )
-from storage.services import audit, numbering
+from storage.services import audit, meetings, numbering
 from storage.services.mail_attempts import Failed, record_failure
 from storage.services.meetings import local_stamp
 from storage.services.minutes_versions import register_file
@@ -169,17 +169,7 @@ async def _views(
             )
         )
     }
-    agenda = dict(
-        (
-            await session.execute(
-                select(Meeting.id, Meeting.number).where(
-                    Meeting.id.in_({p.agenda_meeting_id for p in rows if p.agenda_meeting_id})
-                )
-            )
-        )
-        .tuples()
-        .all()
-    )
+    agenda = await meetings.numbers_of(session, {p.agenda_meeting_id for p in rows})
     tz = secretariat.time_zone
     views = []
     for p in rows:

@@ -34,7 +34,7 @@ from domain.errors import (
 from domain.removal import Person, State
 from domain.roles import Role, Target
 from storage.models import Meeting, Member, RemovalRequest, RemovalSponsor, Seat, Secretariat
-from storage.services import access, audit, numbering, votes
+from storage.services import access, audit, meetings, numbering, votes
 from storage.services.meetings import local_stamp
 
 #: The vote purpose that links a session vote to its request (``votes.purpose``).
@@ -108,17 +108,7 @@ async def _views(session: AsyncSession, rows: list[RemovalRequest]) -> list[Requ
         sponsors.setdefault(s.request_id, []).append(
             SponsorView(members[s.member_id].full_name or "", s.role, seats.get(s.seat_id, ""))
         )
-    numbers = dict(
-        (
-            await session.execute(
-                select(Meeting.id, Meeting.number).where(
-                    Meeting.id.in_({r.meeting_id for r in rows if r.meeting_id})
-                )
-            )
-        )
-        .tuples()
-        .all()
-    )
+    numbers = await meetings.numbers_of(session, {r.meeting_id for r in rows})
     views = []
     for r in rows:
         member = members[r.member_id]
