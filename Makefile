@@ -42,10 +42,12 @@ DEMO_PORT ?= 8090
 demo: $(STAMP) system-deps
 	DEMO_PORT=$(DEMO_PORT) $(BIN)/python -m demo
 
-## test: install and run the whole test suite (in TEST_WORKERS processes), then the linters
+## test: install and run the whole test suite (in TEST_WORKERS processes; an idle one takes
+## tests queued on a busy one, so the long tests do not leave the run waiting on one worker),
+## then the linters
 TEST_WORKERS ?= 4
 test: $(STAMP) test-deps
-	PTB_TIMEDELTA=1 $(BIN)/python -m pytest -n $(TEST_WORKERS)
+	PTB_TIMEDELTA=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 	$(MAKE) --no-print-directory lint
 
 lint: $(STAMP)

@@ -7,7 +7,7 @@ is shown as pending is exactly what they would be reminded of.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,9 +18,10 @@ from domain.reminders import Kind
 from domain.roles import Target
 from domain.secretariat_settings import SecretariatSettings
 from storage.models import Secretariat
-from storage.services import access
+from storage.services import access, removals
 from storage.services.meetings import MeetingView, local_stamp
 from storage.services.reminders import Series, plan
+from storage.services.removals import RequestView
 from storage.services.secretariats import settings_of
 
 #: What /pendientes lists: the caller's own things to do, not the session-day notice.
@@ -35,18 +36,30 @@ _TODO = (
 )
 
 
+#: The end of term (R5) is pending once its first reminder (60 days before) is due.
+_ORDER = (*_TODO, Kind.PERIODO)
+
+
+def _listed(series: Series, now: datetime) -> bool:
+    if series.kind is Kind.PERIODO:
+        return any(m.due <= now < m.useful_until for m in series.moments)
+    return series.kind in _TODO
+
+
 @dataclass(frozen=True)
 class Pending:
     """One secretariat's pending items for the caller."""
 
     secretariat: str
     items: list[Series]
+    backings: list[RequestView] = field(default_factory=list)  # R4: requests to back
 
 
 async def pending_for(
     session: AsyncSession, *, now: datetime, telegram_user_id: int
 ) -> list[Pending]:
-    """``/pendientes``: RSVPs, votes, approvals; for the facilitator, sessions and minutes."""
+    """``/pendientes``: RSVPs, votes, approvals, removal requests the caller may back; for
+    the facilitator, sessions, minutes and, from its first reminder on, the end of term."""
     ids = await access.secretariats_of(session, telegram_user_id)
     if not ids:
         return []
@@ -63,10 +76,11 @@ async def pending_for(
         items = [
             s
             for s in derived.series
-            if s.secretariat_id == sid and s.chat_id == telegram_user_id and s.kind in _TODO
+            if s.secretariat_id == sid and s.chat_id == telegram_user_id and _listed(s, now)
         ]
-        items.sort(key=lambda s: (_TODO.index(s.kind), s.target))
-        out.append(Pending(names[sid], items))
+        items.sort(key=lambda s: (_ORDER.index(s.kind), s.target))
+        backings = await removals.to_back(session, sid, telegram_user_id)
+        out.append(Pending(names[sid], items, backings))
     return out
 
 

@@ -25,6 +25,7 @@ from domain.errors import (
     EntryInactive,
     EntryNotFound,
     NotYourButton,
+    Refusal,
     RemovalAlreadyRequested,
     RemovalClosed,
     RemovalNotInSession,
@@ -324,6 +325,55 @@ async def back(
         await _facilitator_chat(session, row.secretariat_id),
         requester.telegram_user_id if requester.active else None,
     )
+
+
+async def to_back(
+    session: AsyncSession, secretariat_id: int, telegram_user_id: int
+) -> list[RequestView]:
+    """``/pendientes``: the open requests this person may still back, oldest first.
+
+    The same check as the button (``rules.check_sponsor``), so a request is listed exactly
+    when pressing ``Respaldo la solicitud`` would record a backing (R4).
+    """
+    member = await access.member_of(session, secretariat_id, telegram_user_id)
+    if member is None or member.seat_id is None:
+        return []
+    rows = list(
+        await session.scalars(
+            select(RemovalRequest)
+            .where(
+                RemovalRequest.secretariat_id == secretariat_id,
+                RemovalRequest.state == State.SOLICITADA.value,
+            )
+            .order_by(RemovalRequest.number)
+        )
+    )
+    if not rows:
+        return []
+    seats = await _seat_names(session, secretariat_id)
+    sponsors: dict[int, list[Person]] = {}
+    for s in await session.scalars(
+        select(RemovalSponsor).where(RemovalSponsor.request_id.in_([r.id for r in rows]))
+    ):
+        sponsors.setdefault(s.request_id, []).append(
+            Person(s.member_id, Role(s.role), s.seat_id, seats.get(s.seat_id))
+        )
+    me = _person(member, seats)
+    open_to_me = []
+    for row in rows:
+        concerned = await session.get_one(Member, row.member_id)
+        try:
+            rules.check_sponsor(
+                me,
+                concerned=_person(concerned, seats),
+                sponsors=sponsors.get(row.id, []),
+                state=State(row.state),
+                request=row.number,
+            )
+        except Refusal:
+            continue
+        open_to_me.append(row)
+    return await _views(session, open_to_me)
 
 
 async def listing(session: AsyncSession, secretariat_id: int) -> list[RequestView]:

@@ -130,6 +130,7 @@ async def test_request_backing_agenda_session_vote_and_approved_removal(h: Harne
     )
     assert await count(h, RemovalSponsor) == 2
     assert "respaldada, va a la próxima sesión" in await h.say(OBSERVER, "/remociones")
+    assert "solicitud de remoción" not in await h.say(gobierno, "/pendientes")  # backed
 
     # R4: the next convocation carries the item, in the preview and in what is sent
     preview = await h.send(z.facilitator, CONVOCAR)
@@ -290,6 +291,13 @@ async def test_who_may_not_back_and_forged_buttons(h: Harness) -> None:
     }
     for uid, expected in refusals.items():
         assert expected in await press(h, uid, gobierno, message_id, back), uid
+    # /pendientes lists the request for exactly those the button would accept (R4)
+    to_back = f"respaldas la solicitud de remoción #1 de {CONCERNED}"
+    for uid in (gobierno, z.titulars["garante"], z.titulars["ciudadania"]):
+        assert to_back in await h.say(uid, "/pendientes"), uid
+    for uid in (*refusals, z.titulars["academia"]):
+        if uid != STRANGER:
+            assert to_back not in await h.say(uid, "/pendientes"), uid
     for forged in ("rb:999", "rb:1:2", "rb:x", "rb:"):
         assert "ya no es válido" in await press(h, gobierno, gobierno, message_id, forged)
     assert await count(h, RemovalSponsor) == 1

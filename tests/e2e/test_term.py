@@ -63,9 +63,17 @@ async def test_term_reminders_fire_once_each_and_not_again_after_a_restart(
         schedule = await first.say(z.facilitator, "/recordatorios")
         assert "Fin del periodo (facilitación): 60, 30 y 10 días antes" in schedule
         assert "2026-12-02 09:00 — fin del periodo, periodo que termina el 2027-01-31" in schedule
+        assert "fin del periodo" not in await first.say(z.facilitator, "/pendientes")  # not yet
         mark = fake.mark()
         first.clock.current = TERM_60
         await scheduler.run(first.app, None)
+        todo = await first.say(z.facilitator, "/pendientes")  # from the first reminder on (R5)
+        assert "Preparar el fin del periodo, que termina en 60 días, el domingo 2027-01-31" in (
+            todo
+        )
+        assert "/informe" in todo
+        assert "/entrega" in todo
+        assert "fin del periodo" not in await first.say(z.titulars["gobierno"], "/pendientes")
         (text,) = term_reminders(first, z.facilitator, mark)
         assert "STM de Zamora" in text
         assert "termina en 60 días, el domingo 2027-01-31" in text
