@@ -33,14 +33,12 @@ _TODO = (
     Kind.ACUERDO,
     Kind.MENSUAL,
     Kind.ACTA,
+    Kind.PERIODO,
 )
 
 
-#: The end of term (R5) is pending once its first reminder (60 days before) is due.
-_ORDER = (*_TODO, Kind.PERIODO)
-
-
 def _listed(series: Series, now: datetime) -> bool:
+    """The end of term (R5) is pending only from its first reminder (60 days before)."""
     if series.kind is Kind.PERIODO:
         return any(m.due <= now < m.useful_until for m in series.moments)
     return series.kind in _TODO
@@ -78,7 +76,7 @@ async def pending_for(
             for s in derived.series
             if s.secretariat_id == sid and s.chat_id == telegram_user_id and _listed(s, now)
         ]
-        items.sort(key=lambda s: (_ORDER.index(s.kind), s.target))
+        items.sort(key=lambda s: (_TODO.index(s.kind), s.target))
         backings = await removals.to_back(session, sid, telegram_user_id)
         out.append(Pending(names[sid], items, backings))
     return out

@@ -147,6 +147,13 @@ def _person(member: Member, seats: dict[int, str]) -> Person:
     )
 
 
+def _sponsor(sponsor: RemovalSponsor, seats: dict[int, str]) -> Person:
+    """A recorded backing as R4's check sees it: the role and seat it was given with."""
+    return Person(
+        sponsor.member_id, Role(sponsor.role), sponsor.seat_id, seats.get(sponsor.seat_id)
+    )
+
+
 async def _facilitator_chat(session: AsyncSession, secretariat_id: int) -> int | None:
     return await session.scalar(
         select(Member.telegram_user_id).where(
@@ -281,9 +288,7 @@ async def back(
     existing = list(
         await session.scalars(select(RemovalSponsor).where(RemovalSponsor.request_id == row.id))
     )
-    sponsors = [
-        Person(s.member_id, Role(s.role), s.seat_id, seats.get(s.seat_id)) for s in existing
-    ]
+    sponsors = [_sponsor(s, seats) for s in existing]
     rules.check_sponsor(
         _person(member, seats),
         concerned=_person(concerned, seats),
@@ -355,9 +360,7 @@ async def to_back(
     for s in await session.scalars(
         select(RemovalSponsor).where(RemovalSponsor.request_id.in_([r.id for r in rows]))
     ):
-        sponsors.setdefault(s.request_id, []).append(
-            Person(s.member_id, Role(s.role), s.seat_id, seats.get(s.seat_id))
-        )
+        sponsors.setdefault(s.request_id, []).append(_sponsor(s, seats))
     me = _person(member, seats)
     open_to_me = []
     for row in rows:
