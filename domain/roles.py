@@ -310,7 +310,8 @@ COMMANDS: dict[str, CommandSpec] = {
             MEMBERS,
             Scope.NONE,
             "/pendientes",
-            "Tus pendientes: asistencias, votos, aprobaciones; sesiones y actas si facilitas",
+            "Tus pendientes: asistencias, votos, firmas, acuerdos, remociones por respaldar; "
+            "sesiones, actas y fin del periodo si facilitas",
         ),
         CommandSpec(
             "recordatorios",
